@@ -1,0 +1,42 @@
+"""Transcript house styles: detection and parsing into a Bulletin.
+
+Each dialect module offers ``NAME``, ``detect(text) -> str | None`` (the reason it
+matches, or None) and ``parse(text) -> Bulletin``. Detection tries them in
+``DIALECTS`` order; plain prose is the fallback.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import replace
+from types import ModuleType
+
+from broadcaster.dialects import kbs_radio, prose
+from broadcaster.errors import InputError
+from broadcaster.script import Bulletin
+
+DIALECTS: dict[str, ModuleType] = {m.NAME: m for m in (kbs_radio, prose)}
+
+
+def parse(text: str, dialect: str | None = None) -> Bulletin:
+    """Parse ``text`` in the named dialect, or the detected one."""
+    if dialect:
+        if dialect not in DIALECTS:
+            raise InputError(f"unknown dialect {dialect!r}", f"choose one of {', '.join(DIALECTS)}")
+        bulletin = DIALECTS[dialect].parse(text)
+    else:
+        bulletin = _detect_and_parse(text)
+    if not any(story.segments for story in bulletin.stories):
+        raise InputError("the transcript has labels but no words to speak",
+                         "add the text to read after each label")
+    return bulletin
+
+
+def _detect_and_parse(text: str) -> Bulletin:
+    for module in DIALECTS.values():
+        reason = module.detect(text)
+        if reason:
+            return replace(module.parse(text), detected_because=reason)
+    warnings.warn("the transcript matches no known style; reading it as plain prose",
+                  stacklevel=2)
+    return replace(prose.parse(text), detected_because="no other style matched")

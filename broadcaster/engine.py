@@ -1,0 +1,246 @@
+"""The speech engine: pyttsx3 driving eSpeak NG, with every known quirk handled here.
+
+This is the only module that imports pyttsx3. The quirks it hides are measured in
+``ENGINE-NOTES.md``; each workaround below cites the upstream issue that forced it.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import glob
+import os
+import tempfile
+import threading
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from broadcaster.audio import AudioSegment
+
+from broadcaster.errors import EngineError, VoiceError
+
+SAMPLE_RATE = 22050
+"""pyttsx3's espeak driver always writes 16-bit mono WAV at this rate."""
+SONAME = "libespeak-ng.so.1"
+SYSTEM_DATA_DIRS = ("/usr/lib/*/espeak-ng-data", "/usr/share/espeak-ng-data",
+                    "/usr/local/share/espeak-ng-data")
+LIBRARY_ENV = "BROADCASTER_ESPEAK_LIBRARY"
+"""Path of a libespeak-ng to use instead of the system's or the wheel's."""
+DATA_ENV = "ESPEAK_DATA_PATH"
+"""eSpeak NG's own variable for its data folder."""
+
+
+@dataclass(frozen=True)
+class EngineVoice:
+    """A voice the engine offers."""
+
+    id: str
+    """Identifier to put in a profile, e.g. ``gmw/en-us``."""
+    name: str
+    """Human name, e.g. ``English (America)``."""
+    language: str
+    """Language code, e.g. ``en-us`` (also accepted as a voice id)."""
+    gender: str | None
+    """``Male``, ``Female`` or unknown."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How one voice reads: what the engine needs from a voice profile."""
+
+    voice: str
+    """Engine voice id, optionally with a ``+variant`` suffix."""
+    rate: int = 165
+    """Words per minute."""
+    pitch: int = 50
+    """0-100."""
+    volume: float = 1.0
+    """0.0-1.0."""
+
+
+@dataclass(frozen=True)
+class EngineInfo:
+    """Where the engine comes from (what ``broadcaster doctor`` prints)."""
+
+    library: str
+    source: str
+    data: str
+    version: str
+
+
+class Engine(Protocol):
+    """What the pipeline needs from a speech engine."""
+
+    def voices(self) -> list[EngineVoice]: ...
+
+    def check_voice(self, voice: str) -> None: ...
+
+    def synthesize(self, text: str, delivery: Delivery, label: str) -> AudioSegment: ...
+
+
+def _has_data(folder: str | None) -> bool:
+    return bool(folder) and Path(folder, "phontab").is_file()
+
+
+def _loaded_path(fragment: str) -> str | None:
+    """The file a loaded shared library came from, read from the process map."""
+    try:
+        lines = Path("/proc/self/maps").read_text().splitlines()
+    except OSError:
+        return None
+    paths = {line.split()[-1] for line in lines if fragment in line}
+    return sorted(paths)[0] if paths else None
+
+
+def _locate() -> tuple[str, str, str]:
+    """Load libespeak-ng globally and return (library, source, data folder).
+
+    pyttsx3 finds the library by soname, so whatever is loaded here with
+    RTLD_GLOBAL is what it will use. libespeak-ng calls exit(1) when its data
+    folder is missing, so the folder is checked before anything initialises it.
+    """
+    override = os.environ.get(LIBRARY_ENV)
+    if override:
+        return _load(override, "BROADCASTER_ESPEAK_LIBRARY", os.environ.get(DATA_ENV))
+    try:
+        ctypes.CDLL(SONAME, mode=ctypes.RTLD_GLOBAL)
+    except OSError:
+        import espeakng_loader
+
+        data = os.environ.get(DATA_ENV) or espeakng_loader.get_data_path()
+        return _load(espeakng_loader.get_library_path(), "espeakng-loader wheel", data)
+    found = [d for pattern in SYSTEM_DATA_DIRS for d in sorted(glob.glob(pattern))]
+    data = os.environ.get(DATA_ENV) or next((d for d in found if _has_data(d)), None)
+    return _loaded_path("libespeak-ng") or SONAME, "system", _checked_data(data)
+
+
+def _load(library: str, source: str, data: str | None) -> tuple[str, str, str]:
+    try:
+        ctypes.CDLL(library, mode=ctypes.RTLD_GLOBAL)
+    except OSError as exc:
+        raise EngineError(f"cannot load the eSpeak NG library {library}: {exc}",
+                          "reinstall with `pip install espeakng-loader` or install libespeak-ng1"
+                          ) from None
+    return str(Path(library).resolve()), source, _checked_data(data)
+
+
+def _checked_data(data: str | None) -> str:
+    if not _has_data(data):
+        raise EngineError(f"no eSpeak NG data folder (with phontab) at {data or 'any known place'}",
+                          "set ESPEAK_DATA_PATH to an espeak-ng-data folder or reinstall "
+                          "espeakng-loader")
+    os.environ[DATA_ENV] = str(data)
+    return str(data)
+
+
+class EspeakEngine:
+    """pyttsx3's ``espeak`` driver, made safe to use from a pipeline.
+
+    eSpeak can be initialised only once per process, so use :func:`get_engine`.
+    """
+
+    def __init__(self, timeout_s: float = 30.0) -> None:
+        self.timeout_s = timeout_s
+        library, source, data = _locate()
+        import pyttsx3
+        import pyttsx3.drivers.espeak as driver
+
+        # The driver print()s "Audio saved to <path>" for every file, from eSpeak's
+        # own thread; shadow print in its module so nothing reaches our stdout.
+        driver.print = lambda *args, **kwargs: None
+        self._tts = pyttsx3.init("espeak")
+        self._done = threading.Event()
+        self._errors: list[BaseException] = []
+        self._broken: str | None = None
+        self._tts.connect("finished-utterance", lambda name, completed: self._done.set())
+        self._tts.connect("error", lambda name, exception: self._errors.append(exception))
+        self.info = EngineInfo(library, source, data, _version())
+        self._voices = self._list_voices()
+        self._variants = {p.name.lower() for p in Path(data, "voices", "!v").glob("*")}
+
+    def _list_voices(self) -> list[EngineVoice]:
+        return [EngineVoice(v.id, v.name, (v.languages or [""])[0], v.gender)
+                for v in self._tts.getProperty("voices")]
+
+    def voices(self) -> list[EngineVoice]:
+        """Every voice the engine has."""
+        return list(self._voices)
+
+    def check_voice(self, voice: str) -> None:
+        """Raise unless ``voice`` names an engine voice (id, language or name, +variant).
+
+        An unknown voice raises nothing in pyttsx3: the error only reaches callbacks.
+        """
+        base, _, variant = voice.partition("+")
+        names = {n.lower() for v in self._voices for n in (v.id, v.language, v.name)}
+        if base.lower() not in names:
+            english = sorted(v.language for v in self._voices if v.language.startswith("en"))
+            raise VoiceError(f"unknown engine voice {base!r}",
+                             f"English voices: {', '.join(english)}; `broadcaster voices` "
+                             "lists all")
+        if variant and variant.lower() not in self._variants:
+            raise VoiceError(f"unknown voice variant {variant!r} in {voice!r}",
+                             "variants include m1-m7, f1-f5 and others in espeak-ng-data/voices/!v")
+
+    def synthesize(self, text: str, delivery: Delivery, label: str) -> AudioSegment:
+        """Speak ``text`` and return the clip; ``label`` names the section in errors."""
+        if self._broken:
+            raise EngineError(f"{label}: the engine is unusable after an earlier failure "
+                              f"({self._broken})")
+        self.check_voice(delivery.voice)
+        with tempfile.TemporaryDirectory(prefix="broadcaster-") as tmp:
+            path = os.path.join(tmp, "clip.wav")
+            self._run(text, delivery, path, label)
+            return self._read(path, label)
+
+    def _run(self, text: str, delivery: Delivery, path: str, label: str) -> None:
+        self._done.clear()
+        self._errors.clear()
+        for name in ("voice", "rate", "pitch", "volume"):
+            self._tts.setProperty(name, getattr(delivery, name))
+        # One save_to_file per runAndWait: with two queued only the last is written.
+        self._tts.save_to_file(text, path)
+        self._tts.runAndWait()
+        # runAndWait returns before eSpeak's thread has written the file
+        # (pyttsx3 #149, #151, #219): wait for finished-utterance instead.
+        timeout = self.timeout_s + len(text) / 1000
+        if not self._done.wait(timeout):
+            self._broken = f"synthesis timed out after {timeout:.1f} s"
+            raise EngineError(f"{label}: synthesis did not finish within {timeout:.1f} s",
+                              "shorten the section or check the eSpeak NG installation")
+        if self._errors:
+            raise EngineError(f"{label}: the engine failed: {self._errors[0]}")
+
+    @staticmethod
+    def _read(path: str, label: str) -> AudioSegment:
+        try:
+            with wave.open(path, "rb") as wav:
+                frames = wav.readframes(wav.getnframes())
+                params = (wav.getsampwidth(), wav.getframerate(), wav.getnchannels())
+        except (OSError, EOFError, wave.Error) as exc:
+            raise EngineError(f"{label}: the engine wrote no readable audio ({exc})") from None
+        width, rate, channels = params
+        clip = AudioSegment(data=frames, sample_width=width, frame_rate=rate, channels=channels)
+        if not frames or clip.max == 0:
+            raise EngineError(f"{label}: the engine produced no audio for this text",
+                              "check that the section has words the voice can read")
+        return clip
+
+
+def _version() -> str:
+    lib = ctypes.CDLL(SONAME)
+    lib.espeak_Info.restype = ctypes.c_char_p
+    lib.espeak_Info.argtypes = [ctypes.POINTER(ctypes.c_char_p)]
+    return lib.espeak_Info(None).decode()
+
+
+_ENGINE: EspeakEngine | None = None
+
+
+def get_engine() -> EspeakEngine:
+    """The process's one eSpeak engine (eSpeak cannot be initialised twice)."""
+    global _ENGINE
+    if _ENGINE is None:
+        _ENGINE = EspeakEngine()
+    return _ENGINE

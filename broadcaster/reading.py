@@ -1,0 +1,68 @@
+"""Reading transcript files as people have them: any common encoding, any line ending."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from broadcaster.errors import InputError
+
+BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"))
+BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"ID3", b"RIFF",
+                b"\x1f\x8b", b"\x7fELF")
+FALLBACK_ENCODINGS = ("cp949", "cp1252")
+"""Tried in order when a file is not UTF-8: Korean Windows, then Western Windows."""
+MAX_BYTES = 64 * 1024 * 1024
+
+
+def read_transcript(path: str | Path, encoding: str | None = None) -> str:
+    """The text of a transcript file, with ``\\n`` line endings; raises InputError."""
+    raw = _read_bytes(Path(path))
+    text = _decode(raw, path, encoding)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise InputError(f"{path} is empty", "give a transcript with some words in it")
+    return text
+
+
+def _read_bytes(path: Path) -> bytes:
+    if path.is_dir():
+        raise InputError(f"{path} is a directory, not a transcript", "give a text file")
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(f"{path} is {size // 2**20} MiB; transcripts over "
+                             f"{MAX_BYTES // 2**20} MiB are refused", "split it into bulletins")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"no such file: {path}", "check the path") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _decode(raw: bytes, path: str | Path, encoding: str | None) -> str:
+    if encoding:
+        return _decode_as(raw, path, encoding)
+    for bom, name in BOMS:
+        if raw.startswith(bom):
+            return _decode_as(raw, path, name)
+    if raw.startswith(BINARY_MAGIC) or b"\x00" in raw:
+        raise InputError(f"{path} is not a text file", "give a plain-text transcript")
+    for name in ("utf-8", *FALLBACK_ENCODINGS):
+        try:
+            return raw.decode(name)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(f"cannot tell the encoding of {path}", "name it with --encoding")
+
+
+def _decode_as(raw: bytes, path: str | Path, encoding: str) -> str:
+    try:
+        return raw.decode(encoding)
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r}", "try utf-8, cp949 or cp1252") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path} is not valid {encoding} (byte {exc.start})",
+                         "name the right one with --encoding") from None

@@ -1,0 +1,95 @@
+"""The pipeline, end to end: transcript -> cast bulletin -> clips -> programme -> MP3."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from broadcaster import dialects, export, mix
+from broadcaster.audio import AudioSegment
+from broadcaster.casting import VoiceProfile, cast, default_voices_dir, load_profiles
+from broadcaster.engine import Engine
+from broadcaster.reading import read_transcript
+from broadcaster.script import Bulletin, Segment
+from broadcaster.speech import speakable
+
+CHUNK_CHARS = 2000
+"""Long sections are synthesised a few sentences at a time (bounded engine calls)."""
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A transcript read, parsed, made speakable and cast."""
+
+    bulletin: Bulletin
+    profiles: dict[str, VoiceProfile]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What a render produced."""
+
+    output: Path
+    duration_s: float
+    chapters: list[mix.Chapter]
+
+
+def prepare(script: Path, engine: Engine, voices: Path | None = None,
+            dialect: str | None = None, encoding: str | None = None) -> Prepared:
+    """Everything short of synthesis (what ``inspect`` shows)."""
+    bulletin = dialects.parse(read_transcript(script, encoding), dialect)
+    bulletin = replace(bulletin, source=str(script))
+    bulletin = bulletin.map_segments(lambda s: replace(s, spoken=speakable(s.text)))
+    profiles = load_profiles(voices or default_voices_dir(), engine)
+    return Prepared(cast(bulletin, profiles), {p.name: p for p in profiles})
+
+
+def section_title(story: int, segment: Segment) -> str:
+    """How a section is named in chapters, listings and errors."""
+    who = f" ({segment.speaker})" if segment.speaker else ""
+    return f"Story {story}: {segment.role}{who}"
+
+
+def chunks(text: str, limit: int = CHUNK_CHARS) -> list[str]:
+    """``text`` cut at sentence ends into pieces of at most ``limit`` characters where possible."""
+    pieces: list[str] = []
+    for sentence in SENTENCE_END.split(text):
+        if pieces and len(pieces[-1]) + 1 + len(sentence) <= limit:
+            pieces[-1] += " " + sentence
+        else:
+            pieces.append(sentence)
+    return pieces
+
+
+def synthesize(prepared: Prepared, engine: Engine) -> list[mix.Part]:
+    """One clip per section."""
+    parts = []
+    previous_story = 0
+    for story, segment in prepared.bulletin.segments():
+        title = section_title(story, segment)
+        delivery = prepared.profiles[segment.voice].delivery
+        clips = [engine.synthesize(piece, delivery, title) for piece in chunks(segment.spoken)]
+        clip = AudioSegment(data=b"".join(c.raw_data for c in clips), sample_width=2,
+                            frame_rate=clips[0].frame_rate, channels=1)
+        parts.append(mix.Part(title, clip, story != previous_story))
+        previous_story = story
+    return parts
+
+
+def tags_for(bulletin: Bulletin) -> export.Tags:
+    """ID3 tags: title, station as artist, date, genre Speech, the source in the comment."""
+    source = Path(bulletin.source).name if bulletin.source else "unknown"
+    return export.Tags(bulletin.display_title(), bulletin.station, bulletin.date,
+                       f"Rendered by broadcaster from {source}")
+
+
+def render(prepared: Prepared, engine: Engine, output: Path, bitrate: str = "128k") -> Rendered:
+    """Synthesise, mix and export; nothing is left at ``output`` unless it all succeeds."""
+    export.check_bitrate(bitrate)
+    export.check_target(output)
+    export.find_ffmpeg()
+    programme, chapters = mix.assemble(synthesize(prepared, engine))
+    export.export_mp3(programme, output, tags_for(prepared.bulletin), chapters, bitrate)
+    return Rendered(output, programme.frame_count() / programme.frame_rate, chapters)
