@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 if sys.version_info >= (3, 11):
@@ -46,8 +46,14 @@ class VoiceProfile:
         return Delivery(self.voice, self.rate, self.pitch, self.volume)
 
 
-TYPES = {"role": str, "voice": str, "rate": int, "pitch": int, "volume": (int, float),
-         "description": str}
+TYPES = {
+    "role": str,
+    "voice": str,
+    "rate": int,
+    "pitch": int,
+    "volume": (int, float),
+    "description": str,
+}
 
 
 def default_voices_dir() -> Path:
@@ -62,12 +68,16 @@ def default_voices_dir() -> Path:
 def load_profiles(folder: Path, engine: Engine) -> list[VoiceProfile]:
     """Every profile in ``folder``, validated against the schema and the engine."""
     if not folder.is_dir():
-        raise VoiceError(f"voices folder {folder} does not exist", "give --voices an existing folder")
+        raise VoiceError(
+            f"voices folder {folder} does not exist", "give --voices an existing folder"
+        )
     profiles = [_load_profile(path, engine) for path in sorted(folder.glob("*.toml"))]
     missing = [role for role in ROLES if not any(p.role == role for p in profiles)]
     if missing:
-        raise VoiceError(f"{folder} has no voice profile for {', '.join(missing)}",
-                         "add a <name>.toml with role = \"...\" for each role")
+        raise VoiceError(
+            f"{folder} has no voice profile for {', '.join(missing)}",
+            'add a <name>.toml with role = "..." for each role',
+        )
     return profiles
 
 
@@ -82,7 +92,7 @@ def _load_profile(path: Path, engine: Engine) -> VoiceProfile:
         _check_key(path, key, value)
     for key in ("role", "voice"):
         if key not in data:
-            raise VoiceError(f"{path}: missing key {key!r}", f"add {key} = \"...\"")
+            raise VoiceError(f"{path}: missing key {key!r}", f'add {key} = "..."')
     try:
         engine.check_voice(data["voice"])
     except VoiceError as exc:
@@ -94,14 +104,18 @@ def _check_key(path: Path, key: str, value: object) -> None:
     if key not in TYPES:
         raise VoiceError(f"{path}: unknown key {key!r}", f"allowed keys: {', '.join(TYPES)}")
     if not isinstance(value, TYPES[key]) or isinstance(value, bool):
-        raise VoiceError(f"{path}: key {key!r} has the wrong type ({type(value).__name__})",
-                         f"{key} takes {'a number' if key in RANGES else 'a string'}")
+        raise VoiceError(
+            f"{path}: key {key!r} has the wrong type ({type(value).__name__})",
+            f"{key} takes {'a number' if key in RANGES else 'a string'}",
+        )
     if key == "role" and value not in ROLES:
         raise VoiceError(f"{path}: key 'role' is {value!r}", f"choose one of {', '.join(ROLES)}")
     if key in RANGES and not RANGES[key][0] <= value <= RANGES[key][1]:
         low, high = RANGES[key]
-        raise VoiceError(f"{path}: key {key!r} is {value}, out of range",
-                         f"{key} must be between {low} and {high}")
+        raise VoiceError(
+            f"{path}: key {key!r} is {value}, out of range",
+            f"{key} must be between {low} and {high}",
+        )
 
 
 def _preference(profile: VoiceProfile, person: str) -> str:

@@ -14,8 +14,12 @@ from broadcaster.engine import get_engine
 from broadcaster.errors import BroadcasterError
 
 FILE = click.Path(path_type=Path)
-VOICES = click.option("--voices", type=FILE, envvar="BROADCASTER_VOICES",
-                      help="Folder of voice profiles (default: the shipped cast).")
+VOICES = click.option(
+    "--voices",
+    type=FILE,
+    envvar="BROADCASTER_VOICES",
+    help="Folder of voice profiles (default: the shipped cast).",
+)
 DIALECT = click.option("--dialect", help="Force a transcript style instead of detecting it.")
 ENCODING = click.option("--encoding", help="Force the file's text encoding (e.g. cp949).")
 JSON = click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
@@ -59,8 +63,16 @@ def _minutes(seconds: float) -> str:
 @click.option("--bitrate", default="128k", show_default=True, help="MP3 bitrate.")
 @JSON
 @click.option("-q", "--quiet", is_flag=True, help="Print only the output path.")
-def render_cmd(script: Path, output: Path | None, voices: Path | None, dialect: str | None,
-               encoding: str | None, bitrate: str, as_json: bool, quiet: bool) -> None:
+def render_cmd(
+    script: Path,
+    output: Path | None,
+    voices: Path | None,
+    dialect: str | None,
+    encoding: str | None,
+    bitrate: str,
+    as_json: bool,
+    quiet: bool,
+) -> None:
     """Render SCRIPT (a transcript) to an MP3 bulletin."""
     export.check_bitrate(bitrate)
     engine = get_engine()
@@ -68,8 +80,15 @@ def render_cmd(script: Path, output: Path | None, voices: Path | None, dialect: 
     target = output or Path("output") / f"{script.stem}.mp3"
     done = render.render(prepared, engine, target, bitrate)
     if as_json:
-        click.echo(json.dumps({"output": str(done.output), "duration_s": round(done.duration_s, 3),
-                               "segments": len(prepared.bulletin.segments())}))
+        click.echo(
+            json.dumps(
+                {
+                    "output": str(done.output),
+                    "duration_s": round(done.duration_s, 3),
+                    "segments": len(prepared.bulletin.segments()),
+                }
+            )
+        )
         return
     click.echo(f"{done.output}  {_minutes(done.duration_s)}")
     if not quiet:
@@ -83,8 +102,9 @@ def render_cmd(script: Path, output: Path | None, voices: Path | None, dialect: 
 @DIALECT
 @ENCODING
 @JSON
-def inspect(script: Path, voices: Path | None, dialect: str | None, encoding: str | None,
-            as_json: bool) -> None:
+def inspect(
+    script: Path, voices: Path | None, dialect: str | None, encoding: str | None, as_json: bool
+) -> None:
     """Show how SCRIPT is segmented and cast, without synthesising."""
     prepared = render.prepare(script, get_engine(), voices, dialect, encoding)
     if as_json:
@@ -97,15 +117,27 @@ def inspection(prepared: render.Prepared) -> dict:
     """The ``inspect --json`` document."""
     bulletin = prepared.bulletin
     return {
-        "dialect": bulletin.dialect, "title": bulletin.title, "date": bulletin.date,
+        "dialect": bulletin.dialect,
+        "title": bulletin.title,
+        "date": bulletin.date,
         "station": bulletin.station,
         "stories": [{"index": n, "title": s.title} for n, s in enumerate(bulletin.stories, 1)],
-        "segments": [{"index": i, "story": story, "role": seg.role, "speaker": seg.speaker,
-                      "voice": seg.voice, "engine_voice": prepared.profiles[seg.voice].voice,
-                      "text": seg.text, "spoken": seg.spoken}
-                     for i, (story, seg) in enumerate(bulletin.segments(), 1)],
-        "skipped": [{"story": s.story, "reason": s.reason, "text": s.text}
-                    for s in bulletin.skipped],
+        "segments": [
+            {
+                "index": i,
+                "story": story,
+                "role": seg.role,
+                "speaker": seg.speaker,
+                "voice": seg.voice,
+                "engine_voice": prepared.profiles[seg.voice].voice,
+                "text": seg.text,
+                "spoken": seg.spoken,
+            }
+            for i, (story, seg) in enumerate(bulletin.segments(), 1)
+        ],
+        "skipped": [
+            {"story": s.story, "reason": s.reason, "text": s.text} for s in bulletin.skipped
+        ],
     }
 
 
@@ -116,12 +148,19 @@ def _clip(text: str, width: int = 60) -> str:
 def _inspection_table(prepared: render.Prepared) -> str:
     b = prepared.bulletin
     why = f" ({b.detected_because})" if b.detected_because else " (forced)"
-    lines = [f"Dialect: {b.dialect}{why}", f"Title:   {b.display_title()}",
-             f"Date:    {b.date or '-'}", f"Station: {b.station or '-'}", "",
-             f"{'#':>3}  {'story':<5}  {'role':<9}  {'speaker':<18}  {'voice':<12}  text"]
+    lines = [
+        f"Dialect: {b.dialect}{why}",
+        f"Title:   {b.display_title()}",
+        f"Date:    {b.date or '-'}",
+        f"Station: {b.station or '-'}",
+        "",
+        f"{'#':>3}  {'story':<5}  {'role':<9}  {'speaker':<18}  {'voice':<12}  text",
+    ]
     for i, (story, seg) in enumerate(b.segments(), 1):
-        lines.append(f"{i:>3}  {story:<5}  {seg.role:<9}  {_clip(seg.speaker or '-', 18):<18}  "
-                     f"{seg.voice:<12}  {_clip(seg.text)}")
+        lines.append(
+            f"{i:>3}  {story:<5}  {seg.role:<9}  {_clip(seg.speaker or '-', 18):<18}  "
+            f"{seg.voice:<12}  {_clip(seg.text)}"
+        )
     lines += ["", f"Skipped ({len(b.skipped)}):"]
     lines += [f"  story {s.story}: {s.reason}: {_clip(s.text)}" for s in b.skipped]
     return "\n".join(lines)
@@ -146,8 +185,10 @@ def doctor() -> None:
     problems = []
     try:
         info = get_engine().info
-        click.echo(f"eSpeak NG {info.version} ({info.source})\n  library: {info.library}\n"
-                   f"  data:    {info.data}")
+        click.echo(
+            f"eSpeak NG {info.version} ({info.source})\n  library: {info.library}\n"
+            f"  data:    {info.data}"
+        )
     except BroadcasterError as exc:
         problems.append(str(exc))
     try:

@@ -17,14 +17,16 @@ from pathlib import Path
 from typing import Protocol
 
 from broadcaster.audio import AudioSegment
-
 from broadcaster.errors import EngineError, VoiceError
 
 SAMPLE_RATE = 22050
 """pyttsx3's espeak driver always writes 16-bit mono WAV at this rate."""
 SONAME = "libespeak-ng.so.1"
-SYSTEM_DATA_DIRS = ("/usr/lib/*/espeak-ng-data", "/usr/share/espeak-ng-data",
-                    "/usr/local/share/espeak-ng-data")
+SYSTEM_DATA_DIRS = (
+    "/usr/lib/*/espeak-ng-data",
+    "/usr/share/espeak-ng-data",
+    "/usr/local/share/espeak-ng-data",
+)
 LIBRARY_ENV = "BROADCASTER_ESPEAK_LIBRARY"
 """Path of a libespeak-ng to use instead of the system's or the wheel's."""
 DATA_ENV = "ESPEAK_DATA_PATH"
@@ -119,17 +121,19 @@ def _load(library: str, source: str, data: str | None) -> tuple[str, str, str]:
     try:
         ctypes.CDLL(library, mode=ctypes.RTLD_GLOBAL)
     except OSError as exc:
-        raise EngineError(f"cannot load the eSpeak NG library {library}: {exc}",
-                          "reinstall with `pip install espeakng-loader` or install libespeak-ng1"
-                          ) from None
+        raise EngineError(
+            f"cannot load the eSpeak NG library {library}: {exc}",
+            "reinstall with `pip install espeakng-loader` or install libespeak-ng1",
+        ) from None
     return str(Path(library).resolve()), source, _checked_data(data)
 
 
 def _checked_data(data: str | None) -> str:
     if not _has_data(data):
-        raise EngineError(f"no eSpeak NG data folder (with phontab) at {data or 'any known place'}",
-                          "set ESPEAK_DATA_PATH to an espeak-ng-data folder or reinstall "
-                          "espeakng-loader")
+        raise EngineError(
+            f"no eSpeak NG data folder (with phontab) at {data or 'any known place'}",
+            "set ESPEAK_DATA_PATH to an espeak-ng-data folder or reinstall espeakng-loader",
+        )
     os.environ[DATA_ENV] = str(data)
     return str(data)
 
@@ -160,8 +164,10 @@ class EspeakEngine:
         self._variants = {p.name.lower() for p in Path(data, "voices", "!v").glob("*")}
 
     def _list_voices(self) -> list[EngineVoice]:
-        return [EngineVoice(v.id, v.name, (v.languages or [""])[0], v.gender)
-                for v in self._tts.getProperty("voices")]
+        return [
+            EngineVoice(v.id, v.name, (v.languages or [""])[0], v.gender)
+            for v in self._tts.getProperty("voices")
+        ]
 
     def voices(self) -> list[EngineVoice]:
         """Every voice the engine has."""
@@ -176,18 +182,22 @@ class EspeakEngine:
         names = {n.lower() for v in self._voices for n in (v.id, v.language, v.name)}
         if base.lower() not in names:
             english = sorted(v.language for v in self._voices if v.language.startswith("en"))
-            raise VoiceError(f"unknown engine voice {base!r}",
-                             f"English voices: {', '.join(english)}; `broadcaster voices` "
-                             "lists all")
+            raise VoiceError(
+                f"unknown engine voice {base!r}",
+                f"English voices: {', '.join(english)}; `broadcaster voices` lists all",
+            )
         if variant and variant.lower() not in self._variants:
-            raise VoiceError(f"unknown voice variant {variant!r} in {voice!r}",
-                             "variants include m1-m7, f1-f5 and others in espeak-ng-data/voices/!v")
+            raise VoiceError(
+                f"unknown voice variant {variant!r} in {voice!r}",
+                "variants include m1-m7, f1-f5 and others in espeak-ng-data/voices/!v",
+            )
 
     def synthesize(self, text: str, delivery: Delivery, label: str) -> AudioSegment:
         """Speak ``text`` and return the clip; ``label`` names the section in errors."""
         if self._broken:
-            raise EngineError(f"{label}: the engine is unusable after an earlier failure "
-                              f"({self._broken})")
+            raise EngineError(
+                f"{label}: the engine is unusable after an earlier failure ({self._broken})"
+            )
         self.check_voice(delivery.voice)
         with tempfile.TemporaryDirectory(prefix="broadcaster-") as tmp:
             path = os.path.join(tmp, "clip.wav")
@@ -207,8 +217,10 @@ class EspeakEngine:
         timeout = self.timeout_s + len(text) / 1000
         if not self._done.wait(timeout):
             self._broken = f"synthesis timed out after {timeout:.1f} s"
-            raise EngineError(f"{label}: synthesis did not finish within {timeout:.1f} s",
-                              "shorten the section or check the eSpeak NG installation")
+            raise EngineError(
+                f"{label}: synthesis did not finish within {timeout:.1f} s",
+                "shorten the section or check the eSpeak NG installation",
+            )
         if self._errors:
             raise EngineError(f"{label}: the engine failed: {self._errors[0]}")
 
@@ -223,8 +235,10 @@ class EspeakEngine:
         width, rate, channels = params
         clip = AudioSegment(data=frames, sample_width=width, frame_rate=rate, channels=channels)
         if not frames or clip.max == 0:
-            raise EngineError(f"{label}: the engine produced no audio for this text",
-                              "check that the section has words the voice can read")
+            raise EngineError(
+                f"{label}: the engine produced no audio for this text",
+                "check that the section has words the voice can read",
+            )
         return clip
 
 

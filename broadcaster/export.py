@@ -38,8 +38,10 @@ def find_ffmpeg() -> str:
     """``$BROADCASTER_FFMPEG``, else ffmpeg on PATH, else imageio-ffmpeg's; raises ExportError."""
     exe = os.environ.get(FFMPEG_ENV) or shutil.which("ffmpeg") or _imageio_ffmpeg()
     if not exe or not os.access(exe, os.X_OK) or os.path.isdir(exe):
-        raise ExportError(f"no ffmpeg found{f' at {exe}' if exe else ''}",
-                          "install ffmpeg or `pip install imageio-ffmpeg`")
+        raise ExportError(
+            f"no ffmpeg found{f' at {exe}' if exe else ''}",
+            "install ffmpeg or `pip install imageio-ffmpeg`",
+        )
     return exe
 
 
@@ -57,8 +59,9 @@ def ffmpeg_version(exe: str) -> str:
     try:
         out = subprocess.run([exe, "-version"], capture_output=True, text=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError) as exc:
-        raise ExportError(f"ffmpeg at {exe} does not run: {exc}",
-                          "install ffmpeg or `pip install imageio-ffmpeg`") from None
+        raise ExportError(
+            f"ffmpeg at {exe} does not run: {exc}", "install ffmpeg or `pip install imageio-ffmpeg`"
+        ) from None
     return out.split("\n", 1)[0].removeprefix("ffmpeg version ").split(" Copyright")[0]
 
 
@@ -79,8 +82,9 @@ def check_target(target: Path) -> None:
     except OSError as exc:
         raise ExportError(f"cannot create folder {target.parent}: {exc.strerror}") from None
     if not os.access(target.parent, os.W_OK | os.X_OK):
-        raise ExportError(f"cannot write to folder {target.parent}",
-                          "choose another output path with -o")
+        raise ExportError(
+            f"cannot write to folder {target.parent}", "choose another output path with -o"
+        )
 
 
 def _escape(value: str) -> str:
@@ -96,13 +100,23 @@ def ffmetadata(tags: Tags, chapters: list[Chapter]) -> str:
         if value:
             lines.append(f"{key}={_escape(value)}")
     for chapter in chapters:
-        lines += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={chapter.start_ms}",
-                  f"END={chapter.end_ms}", f"title={_escape(chapter.title)}"]
+        lines += [
+            "[CHAPTER]",
+            "TIMEBASE=1/1000",
+            f"START={chapter.start_ms}",
+            f"END={chapter.end_ms}",
+            f"title={_escape(chapter.title)}",
+        ]
     return "\n".join(lines) + "\n"
 
 
-def export_mp3(programme: AudioSegment, target: Path, tags: Tags, chapters: list[Chapter],
-               bitrate: str = "128k") -> None:
+def export_mp3(
+    programme: AudioSegment,
+    target: Path,
+    tags: Tags,
+    chapters: list[Chapter],
+    bitrate: str = "128k",
+) -> None:
     """Encode to ``target`` via a temporary file beside it, renamed into place on success."""
     check_bitrate(bitrate)
     check_target(target)
@@ -121,11 +135,41 @@ def _encode(ffmpeg: str, programme: AudioSegment, path: str, metadata: str, bitr
     with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8") as meta:
         meta.write(metadata)
         meta.flush()
-        command = [ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-                   "-f", "s16le", "-ar", str(programme.frame_rate), "-ac", "1", "-i", "pipe:0",
-                   "-f", "ffmetadata", "-i", meta.name, "-map", "0:a",
-                   "-map_metadata", "1", "-map_chapters", "1", "-ar", str(OUTPUT_RATE),
-                   "-c:a", "libmp3lame", "-b:a", bitrate, "-f", "mp3", path]
+        command = [
+            ffmpeg,
+            "-hide_banner",
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "s16le",
+            "-ar",
+            str(programme.frame_rate),
+            "-ac",
+            "1",
+            "-i",
+            "pipe:0",
+            "-f",
+            "ffmetadata",
+            "-i",
+            meta.name,
+            "-map",
+            "0:a",
+            "-map_metadata",
+            "1",
+            "-map_chapters",
+            "1",
+            "-ar",
+            str(OUTPUT_RATE),
+            "-c:a",
+            "libmp3lame",
+            "-b:a",
+            bitrate,
+            "-f",
+            "mp3",
+            path,
+        ]
         try:
             done = subprocess.run(command, input=programme.raw_data, capture_output=True)
         except OSError as exc:

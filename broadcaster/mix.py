@@ -68,7 +68,9 @@ def assemble(parts: list[Part], timing: Timing = Timing()) -> tuple[AudioSegment
     position = len(chunks[0])
     for index, part in enumerate(parts):
         if index:
-            chunks.append(_silence(timing.story_gap_ms if part.new_story else timing.section_gap_ms))
+            chunks.append(
+                _silence(timing.story_gap_ms if part.new_story else timing.section_gap_ms)
+            )
             position += len(chunks[-1])
         starts.append(position // SAMPLE_WIDTH)
         chunks.append(_pcm(part.clip))
@@ -77,10 +79,12 @@ def assemble(parts: list[Part], timing: Timing = Timing()) -> tuple[AudioSegment
     data = b"".join(chunks)
     total = len(data) // SAMPLE_WIDTH
     bounds = [0, *starts[1:], total]
-    chapters = [Chapter(part.title, _ms(bounds[i]), _ms(bounds[i + 1]))
-                for i, part in enumerate(parts)]
-    programme = AudioSegment(data=data, sample_width=SAMPLE_WIDTH, frame_rate=FRAME_RATE,
-                             channels=1)
+    chapters = [
+        Chapter(part.title, _ms(bounds[i]), _ms(bounds[i + 1])) for i, part in enumerate(parts)
+    ]
+    programme = AudioSegment(
+        data=data, sample_width=SAMPLE_WIDTH, frame_rate=FRAME_RATE, channels=1
+    )
     return programme, chapters
 
 

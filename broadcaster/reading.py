@@ -7,11 +7,24 @@ from pathlib import Path
 
 from broadcaster.errors import InputError
 
-BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
-        (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"))
-BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"ID3", b"RIFF",
-                b"\x1f\x8b", b"\x7fELF")
+BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+BINARY_MAGIC = (
+    b"\x89PNG",
+    b"\xff\xd8\xff",
+    b"GIF8",
+    b"%PDF",
+    b"PK\x03\x04",
+    b"ID3",
+    b"RIFF",
+    b"\x1f\x8b",
+    b"\x7fELF",
+)
 FALLBACK_ENCODINGS = ("cp949", "cp1252")
 """Tried in order when a file is not UTF-8: Korean Windows, then Western Windows."""
 MAX_BYTES = 64 * 1024 * 1024
@@ -33,8 +46,11 @@ def _read_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise InputError(f"{path} is {size // 2**20} MiB; transcripts over "
-                             f"{MAX_BYTES // 2**20} MiB are refused", "split it into bulletins")
+            raise InputError(
+                f"{path} is {size // 2**20} MiB; transcripts over "
+                f"{MAX_BYTES // 2**20} MiB are refused",
+                "split it into bulletins",
+            )
         return path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"no such file: {path}", "check the path") from None
@@ -64,5 +80,7 @@ def _decode_as(raw: bytes, path: str | Path, encoding: str) -> str:
     except LookupError:
         raise InputError(f"unknown encoding {encoding!r}", "try utf-8, cp949 or cp1252") from None
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path} is not valid {encoding} (byte {exc.start})",
-                         "name the right one with --encoding") from None
+        raise InputError(
+            f"{path} is not valid {encoding} (byte {exc.start})",
+            "name the right one with --encoding",
+        ) from None

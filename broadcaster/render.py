@@ -36,8 +36,13 @@ class Rendered:
     chapters: list[mix.Chapter]
 
 
-def prepare(script: Path, engine: Engine, voices: Path | None = None,
-            dialect: str | None = None, encoding: str | None = None) -> Prepared:
+def prepare(
+    script: Path,
+    engine: Engine,
+    voices: Path | None = None,
+    dialect: str | None = None,
+    encoding: str | None = None,
+) -> Prepared:
     """Everything short of synthesis (what ``inspect`` shows)."""
     bulletin = dialects.parse(read_transcript(script, encoding), dialect)
     bulletin = replace(bulletin, source=str(script))
@@ -71,8 +76,12 @@ def synthesize(prepared: Prepared, engine: Engine) -> list[mix.Part]:
         title = section_title(story, segment)
         delivery = prepared.profiles[segment.voice].delivery
         clips = [engine.synthesize(piece, delivery, title) for piece in chunks(segment.spoken)]
-        clip = AudioSegment(data=b"".join(c.raw_data for c in clips), sample_width=2,
-                            frame_rate=clips[0].frame_rate, channels=1)
+        clip = AudioSegment(
+            data=b"".join(c.raw_data for c in clips),
+            sample_width=2,
+            frame_rate=clips[0].frame_rate,
+            channels=1,
+        )
         parts.append(mix.Part(title, clip, story != previous_story))
         previous_story = story
     return parts
@@ -81,8 +90,12 @@ def synthesize(prepared: Prepared, engine: Engine) -> list[mix.Part]:
 def tags_for(bulletin: Bulletin) -> export.Tags:
     """ID3 tags: title, station as artist, date, genre Speech, the source in the comment."""
     source = Path(bulletin.source).name if bulletin.source else "unknown"
-    return export.Tags(bulletin.display_title(), bulletin.station, bulletin.date,
-                       f"Rendered by broadcaster from {source}")
+    return export.Tags(
+        bulletin.display_title(),
+        bulletin.station,
+        bulletin.date,
+        f"Rendered by broadcaster from {source}",
+    )
 
 
 def render(prepared: Prepared, engine: Engine, output: Path, bitrate: str = "128k") -> Rendered:

@@ -27,8 +27,10 @@ def parse(text: str, dialect: str | None = None) -> Bulletin:
     else:
         bulletin = _detect_and_parse(text)
     if not any(story.segments for story in bulletin.stories):
-        raise InputError("the transcript has labels but no words to speak",
-                         "add the text to read after each label")
+        raise InputError(
+            "the transcript has labels but no words to speak",
+            "add the text to read after each label",
+        )
     return bulletin
 
 
@@ -37,6 +39,5 @@ def _detect_and_parse(text: str) -> Bulletin:
         reason = module.detect(text)
         if reason:
             return replace(module.parse(text), detected_because=reason)
-    warnings.warn("the transcript matches no known style; reading it as plain prose",
-                  stacklevel=2)
+    warnings.warn("the transcript matches no known style; reading it as plain prose", stacklevel=2)
     return replace(prose.parse(text), detected_because="no other style matched")

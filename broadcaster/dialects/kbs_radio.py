@@ -11,8 +11,10 @@ NAME = "kbs-radio"
 LABEL = re.compile(r"\b(Anchor|Report)\s*:")
 METADATA = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b.*$|^.*\bPhoto\s*:.*$", re.MULTILINE)
 NAME_WORDS = r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}"
-HANDOVER = re.compile(rf"({NAME_WORDS})\s+(?:reports|has more|has the story|has this report|"
-                      rf"has details|has the details)\.?\s*$")
+HANDOVER = re.compile(
+    rf"({NAME_WORDS})\s+(?:reports|has more|has the story|has this report|"
+    rf"has details|has the details)\.?\s*$"
+)
 SIGNOFF = re.compile(rf"({NAME_WORDS}),\s+((?:[A-Z][\w'’-]*\s+)*?[A-Z][\w'’-]*?)\s+News\.?\s*$")
 
 
@@ -31,20 +33,21 @@ def parse(text: str) -> Bulletin:
     if meta:
         date = meta.group(1) or _find_date(meta.group(0))
         skipped.append(Skipped(0, "metadata line (date and photo credit)", meta.group(0).strip()))
-        text = text[meta.end():]
+        text = text[meta.end() :]
     stories: list[list[Segment]] = []
     station = None
     pieces = LABEL.split(text)
     lead = squash(pieces[0])
     if lead:
         stories.append([Segment("anchor", None, lead)])
-    for label, body in zip(pieces[1::2], pieces[2::2]):
+    for label, body in zip(pieces[1::2], pieces[2::2], strict=True):
         if label == "Anchor" or not stories:
             stories.append([])
         skipped.append(Skipped(len(stories), "label", f"{label}:"))
         if squash(body):
-            stories[-1].append(Segment("anchor" if label == "Anchor" else "reporter", None,
-                                       squash(body)))
+            stories[-1].append(
+                Segment("anchor" if label == "Anchor" else "reporter", None, squash(body))
+            )
     built = []
     for segments in stories:
         story, found_station = _name_reporter(segments)
