@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from broadcaster import __version__, export, render
+from broadcaster.dialects import DIALECTS
 from broadcaster.engine import get_engine
 from broadcaster.errors import BroadcasterError
 
@@ -20,7 +21,11 @@ VOICES = click.option(
     envvar="BROADCASTER_VOICES",
     help="Folder of voice profiles (default: the shipped cast).",
 )
-DIALECT = click.option("--dialect", help="Force a transcript style instead of detecting it.")
+DIALECT = click.option(
+    "--dialect",
+    type=click.Choice(list(DIALECTS)),
+    help="Force a transcript style instead of detecting it.",
+)
 ENCODING = click.option("--encoding", help="Force the file's text encoding (e.g. cp949).")
 JSON = click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 
@@ -54,13 +59,22 @@ def _minutes(seconds: float) -> str:
     return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
 
 
+def _bitrate(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    try:
+        return export.check_bitrate(value)
+    except BroadcasterError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @cli.command("render")
 @click.argument("script", type=FILE)
 @click.option("-o", "--output", type=FILE, help="MP3 to write (default: output/<stem>.mp3).")
 @VOICES
 @DIALECT
 @ENCODING
-@click.option("--bitrate", default="128k", show_default=True, help="MP3 bitrate.")
+@click.option(
+    "--bitrate", default="128k", show_default=True, callback=_bitrate, help="MP3 bitrate."
+)
 @JSON
 @click.option("-q", "--quiet", is_flag=True, help="Print only the output path.")
 def render_cmd(
@@ -74,7 +88,6 @@ def render_cmd(
     quiet: bool,
 ) -> None:
     """Render SCRIPT (a transcript) to an MP3 bulletin."""
-    export.check_bitrate(bitrate)
     engine = get_engine()
     prepared = render.prepare(script, engine, voices, dialect, encoding)
     target = output or Path("output") / f"{script.stem}.mp3"

@@ -10,6 +10,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from mutagen.id3 import COMM, ID3
+
 from broadcaster.audio import AudioSegment
 from broadcaster.errors import ExportError
 from broadcaster.mix import Chapter
@@ -79,6 +81,8 @@ def check_target(target: Path) -> None:
         raise ExportError(f"{target} is a directory", "give a file name such as out.mp3")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise ExportError(f"cannot create folder {target.parent}: a file is in the way") from None
     except OSError as exc:
         raise ExportError(f"cannot create folder {target.parent}: {exc.strerror}") from None
     if not os.access(target.parent, os.W_OK | os.X_OK):
@@ -95,7 +99,7 @@ def _escape(value: str) -> str:
 def ffmetadata(tags: Tags, chapters: list[Chapter]) -> str:
     """An ``;FFMETADATA1`` document with the tags and one [CHAPTER] per section."""
     lines = [";FFMETADATA1"]
-    for key in ("title", "artist", "date", "genre", "comment"):
+    for key in ("title", "artist", "date", "genre"):
         value = getattr(tags, key)
         if value:
             lines.append(f"{key}={_escape(value)}")
@@ -121,14 +125,28 @@ def export_mp3(
     check_bitrate(bitrate)
     check_target(target)
     ffmpeg = find_ffmpeg()
-    fd, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    try:
+        fd, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    except OSError as exc:
+        raise ExportError(
+            f"cannot write to folder {target.parent}: {exc.strerror}",
+            "choose another output path with -o",
+        ) from None
     os.close(fd)
     try:
         _encode(ffmpeg, programme, partial, ffmetadata(tags, chapters), bitrate)
+        _add_comment(partial, tags.comment)
         os.replace(partial, target)
     finally:
         if os.path.exists(partial):
             os.unlink(partial)
+
+
+def _add_comment(path: str, comment: str) -> None:
+    """A real ID3 COMM frame: ffmpeg writes a ``comment`` key as TXXX:comment instead."""
+    tags = ID3(path)
+    tags.add(COMM(encoding=3, lang="eng", desc="", text=[comment]))
+    tags.save(path)
 
 
 def _encode(ffmpeg: str, programme: AudioSegment, path: str, metadata: str, bitrate: str) -> None:

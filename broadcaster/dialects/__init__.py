@@ -7,13 +7,16 @@ matches, or None) and ``parse(text) -> Bulletin``. Detection tries them in
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import replace
 from types import ModuleType
 
 from broadcaster.dialects import kbs_radio, prose
 from broadcaster.errors import InputError
-from broadcaster.script import Bulletin
+from broadcaster.script import Bulletin, Skipped
+
+WORD = re.compile(r"\w")
 
 DIALECTS: dict[str, ModuleType] = {m.NAME: m for m in (kbs_radio, prose)}
 
@@ -26,12 +29,29 @@ def parse(text: str, dialect: str | None = None) -> Bulletin:
         bulletin = DIALECTS[dialect].parse(text)
     else:
         bulletin = _detect_and_parse(text)
+    bulletin = _drop_wordless(bulletin)
     if not any(story.segments for story in bulletin.stories):
         raise InputError(
             "the transcript has labels but no words to speak",
             "add the text to read after each label",
         )
     return bulletin
+
+
+def _drop_wordless(bulletin: Bulletin) -> Bulletin:
+    """Turns with no word characters (``...``, ``--``) have nothing to say: list them as skipped."""
+    dropped = [
+        Skipped(n, "no words to speak", seg.text)
+        for n, seg in bulletin.segments()
+        if not WORD.search(seg.text)
+    ]
+    if not dropped:
+        return bulletin
+    stories = tuple(
+        replace(s, segments=tuple(g for g in s.segments if WORD.search(g.text)))
+        for s in bulletin.stories
+    )
+    return replace(bulletin, stories=stories, skipped=bulletin.skipped + tuple(dropped))
 
 
 def _detect_and_parse(text: str) -> Bulletin:

@@ -1,0 +1,34 @@
+# Two commands from a fresh clone: `make demo`, then `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+EXAMPLE := examples/kbs-radio-rail-strike.txt
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/broadcaster: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.test-deps: $(BIN)/broadcaster
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+demo: $(BIN)/broadcaster
+	$(BIN)/broadcaster doctor
+	$(BIN)/broadcaster render $(EXAMPLE)
+
+test: $(VENV)/.test-deps
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: $(VENV)/.test-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: $(BIN)/broadcaster
+	$(BIN)/python bench/render.py
+
+clean:
+	rm -rf $(VENV) output/*.mp3 output/*.part

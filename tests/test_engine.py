@@ -1,0 +1,100 @@
+"""The real eSpeak engine through pyttsx3, and each quirk of ENGINE-NOTES.md."""
+
+from __future__ import annotations
+
+import pytest
+
+from broadcaster.engine import SAMPLE_RATE, Delivery
+from broadcaster.errors import EngineError, VoiceError
+from tests.conftest import KBS, run_cli
+
+US = Delivery("en-us", 175, 50, 1.0)
+
+
+def test_long_text_is_read_only_when_complete(engine, capfd):
+    text = KBS.read_text(encoding="utf-8")
+    first = engine.synthesize(text, US, "long")
+    second = engine.synthesize(text, US, "long again")
+    assert len(text) > 2000
+    # 2,100 characters of news copy is well over a minute of speech; a file read
+    # before eSpeak finished would be short or empty, and differ between calls.
+    # (eSpeak's output varies by a few milliseconds from call to call.)
+    assert first.frame_count() / SAMPLE_RATE > 100
+    assert first.frame_count() == pytest.approx(second.frame_count(), rel=0.01)
+    assert capfd.readouterr().out == ""  # the driver's "Audio saved to" never reaches stdout
+
+
+def test_one_file_per_call(engine):
+    short = engine.synthesize("Good evening.", US, "a")
+    longer = engine.synthesize("Good evening. Here is the news at nine.", US, "b")
+    again = engine.synthesize("Good evening.", US, "c")
+    assert short.frame_count() == pytest.approx(again.frame_count(), rel=0.01)
+    assert longer.frame_count() > 1.5 * short.frame_count()
+
+
+def test_output_format_is_16_bit_mono_22050(engine):
+    clip = engine.synthesize("Testing.", US, "format")
+    assert (clip.frame_rate, clip.channels, clip.sample_width) == (22050, 1, 2)
+
+
+def test_delivery_settings_take_effect(engine):
+    slow = engine.synthesize("The weather is fine today.", Delivery("en-us", 120), "slow")
+    fast = engine.synthesize("The weather is fine today.", Delivery("en-us", 300), "fast")
+    assert fast.frame_count() < 0.6 * slow.frame_count()
+
+
+def test_unknown_voice_is_an_error(engine):
+    with pytest.raises(VoiceError) as caught:
+        engine.synthesize("Hello.", Delivery("xx-nowhere"), "story 1")
+    assert caught.value.message == "unknown engine voice 'xx-nowhere'"
+
+
+def test_unknown_variant_is_an_error(engine):
+    with pytest.raises(VoiceError) as caught:
+        engine.check_voice("en-us+nosuchvariant")
+    assert caught.value.message == "unknown voice variant 'nosuchvariant' in 'en-us+nosuchvariant'"
+
+
+@pytest.mark.parametrize("voice", ["en-us", "gmw/en-us", "English (America)", "en-us+f3", "en-gb"])
+def test_voice_spellings_accepted(engine, voice):
+    engine.check_voice(voice)
+
+
+@pytest.mark.parametrize("text", ["...", "—", "   "])
+def test_no_audio_is_an_error_naming_the_section(engine, text):
+    with pytest.raises(EngineError) as caught:
+        engine.synthesize(text, US, "Story 2: anchor")
+    assert caught.value.message == "Story 2: anchor: the engine produced no audio for this text"
+
+
+TIMEOUT_SCRIPT = """
+from broadcaster.engine import Delivery, get_engine
+from broadcaster.errors import EngineError
+engine = get_engine()
+engine.timeout_s = -1.0
+try:
+    engine.synthesize("A sentence. " * 400, Delivery("en-us"), "Story 3: reporter")
+except EngineError as exc:
+    print(exc.message)
+"""
+
+
+def test_timeout_is_an_error_naming_the_section(tmp_path):
+    script = tmp_path / "timeout.py"
+    script.write_text(TIMEOUT_SCRIPT)
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
+    assert done.stdout == "Story 3: reporter: synthesis did not finish within 3.8 s\n"
+
+
+def test_doctor_reports_library_data_and_ffmpeg():
+    done = run_cli("doctor")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("eSpeak NG 1.5")
+    assert lines[1].startswith("  library: ") and "libespeak" in lines[1]
+    assert lines[2].startswith("  data:    ") and lines[2].endswith("espeak-ng-data")
+    assert lines[3].startswith("ffmpeg ")
+    assert lines[-1] == "All good."

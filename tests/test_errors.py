@@ -1,0 +1,175 @@
+"""Bad input: one line on stderr starting with Error:, exit 1 (2 for usage), no file written."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import KBS, run_cli
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
+
+
+def check_failure(done, *, status: int = 1, says: str, quiet: bool = True) -> None:
+    assert done.returncode == status, (done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.splitlines()
+    if status == 1:
+        assert len(lines) == 1, done.stderr
+    assert lines[-1].startswith("Error: "), done.stderr
+    assert says in done.stderr, done.stderr
+    if quiet:
+        assert done.stdout == ""
+
+
+def render(tmp_path: Path, script: Path, *extra: str, env: dict[str, str] | None = None):
+    """Render into tmp_path/out; afterwards nothing at all may be there."""
+    out = tmp_path / "out"
+    out.mkdir(exist_ok=True)
+    done = run_cli("render", str(script), "-o", str(out / "bulletin.mp3"), *extra, env=env)
+    assert list(out.iterdir()) == []
+    return done
+
+
+def write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "says"),
+    [
+        ("empty.txt", b"", "is empty (give a transcript with some words in it)"),
+        ("blank.txt", b"  \n\t\n   \r\n", "is empty"),
+        ("picture.png", PNG, "is not a text file"),
+        ("zeros.txt", b"\x00" * 4096, "is not a text file"),
+        ("labels.txt", b"Anchor: Report:\nAnchor:\n", "the transcript has labels but no words"),
+        ("punctuation.txt", b"Anchor: ... Report: --", "the transcript has labels but no words"),
+    ],
+)
+def test_bad_transcripts(tmp_path, name, data, says):
+    check_failure(render(tmp_path, write(tmp_path, name, data)), says=says)
+
+
+def test_missing_path(tmp_path):
+    check_failure(render(tmp_path, tmp_path / "nope.txt"), says="no such file: ")
+
+
+def test_directory_as_script(tmp_path):
+    check_failure(render(tmp_path, tmp_path), says="is a directory, not a transcript")
+
+
+def test_inspect_reports_the_same_errors(tmp_path):
+    done = run_cli("inspect", str(write(tmp_path, "empty.txt", b"")))
+    check_failure(done, says="is empty")
+
+
+def voices_with(tmp_path: Path, name: str, body: str) -> Path:
+    folder = tmp_path / "voices"
+    folder.mkdir()
+    for role, voice in (("anchor", "en-us"), ("reporter", "en-gb"), ("soundbite", "en-us+m3")):
+        (folder / f"{role}.toml").write_text(f'role = "{role}"\nvoice = "{voice}"\n')
+    (folder / name).write_text(body)
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        ('role = "anchor"\nvoice = "en-us"\nrate = \n', "reporter.toml: malformed TOML: "),
+        ('role = "reporter"\nvoice = "en-us"\nspeed = 3\n', "reporter.toml: unknown key 'speed'"),
+        ('role = "reporter"\nvoice = "xx-klingon"\n', "reporter.toml: key 'voice': unknown engine"),
+        ('role = "reporter"\nvoice = "en-us"\npitch = 140\n', "key 'pitch' is 140, out of range"),
+        ('role = "critic"\nvoice = "en-us"\n', "reporter.toml: key 'role' is 'critic'"),
+        ('role = "reporter"\nvoice = "en-us"\nrate = "fast"\n', "key 'rate' has the wrong type"),
+        ('voice = "en-us"\n', "reporter.toml: missing key 'role'"),
+    ],
+)
+def test_bad_voices(tmp_path, body, says):
+    folder = voices_with(tmp_path, "reporter.toml", body)
+    check_failure(render(tmp_path, KBS, "--voices", str(folder)), says=says)
+
+
+def test_malformed_toml_names_the_line(tmp_path):
+    folder = voices_with(tmp_path, "reporter.toml", 'role = "reporter"\n\nvoice = = 1\n')
+    check_failure(render(tmp_path, KBS, "--voices", str(folder)), says="(at line 3, column")
+
+
+def test_voices_folder_missing_a_role(tmp_path):
+    folder = voices_with(tmp_path, "x.toml", 'role = "anchor"\nvoice = "en-us"\n')
+    (folder / "soundbite.toml").unlink()
+    check_failure(
+        render(tmp_path, KBS, "--voices", str(folder)), says="no voice profile for soundbite"
+    )
+
+
+def test_output_is_an_existing_directory(tmp_path):
+    done = run_cli("render", str(KBS), "-o", str(tmp_path))
+    check_failure(done, says="is a directory (give a file name such as out.mp3)")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_output_folder_cannot_be_written(tmp_path):
+    if os.geteuid() == 0:
+        target = Path("/proc/bulletin.mp3")  # not writable even by root
+    else:
+        locked = tmp_path / "locked"
+        locked.mkdir(mode=0o555)
+        target = locked / "bulletin.mp3"
+    check_failure(run_cli("render", str(KBS), "-o", str(target)), says="cannot write to folder")
+    assert not target.exists()
+
+
+def test_output_parent_is_a_file(tmp_path):
+    blocker = write(tmp_path, "file", b"x")
+    done = run_cli("render", str(KBS), "-o", str(blocker / "bulletin.mp3"))
+    check_failure(done, says="cannot create folder")
+
+
+def test_no_espeak_library(tmp_path):
+    env = {"BROADCASTER_ESPEAK_LIBRARY": str(tmp_path / "libespeak-ng.so.1")}
+    check_failure(render(tmp_path, KBS, env=env), says="cannot load the eSpeak NG library")
+    done = run_cli("doctor", env=env)
+    check_failure(done, says="cannot load the eSpeak NG library", quiet=False)
+    assert done.stdout.startswith("ffmpeg ")  # doctor still reports what it found
+
+
+def test_no_espeak_data(tmp_path):
+    env = {"ESPEAK_DATA_PATH": str(tmp_path)}
+    check_failure(render(tmp_path, KBS, env=env), says="no eSpeak NG data folder (with phontab)")
+
+
+def test_no_ffmpeg(tmp_path):
+    env = {"BROADCASTER_FFMPEG": str(tmp_path / "ffmpeg")}
+    check_failure(render(tmp_path, KBS, env=env), says="no ffmpeg found at ")
+    done = run_cli("doctor", env=env)
+    check_failure(done, says="no ffmpeg found", quiet=False)
+    assert done.stdout.startswith("eSpeak NG ")
+
+
+def test_no_ffmpeg_anywhere(tmp_path):
+    env = {"PATH": str(tmp_path), "IMAGEIO_FFMPEG_EXE": str(tmp_path / "missing")}
+    check_failure(render(tmp_path, KBS, env=env), says="no ffmpeg found")
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["render"], "Missing argument 'SCRIPT'"),
+        (["render", str(KBS), "--bitrate", "999k"], "invalid bitrate '999k'"),
+        (["render", str(KBS), "--dialect", "martian"], "'martian' is not one of"),
+        (["render", str(KBS), "--frobnicate"], "No such option '--frobnicate'"),
+        (["explode"], "No such command 'explode'"),
+    ],
+)
+def test_usage_errors_exit_2(args, says):
+    check_failure(run_cli(*args), status=2, says=says)
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    done = run_cli("--debug", "render", str(tmp_path / "nope.txt"))
+    assert done.returncode == 1
+    assert "Traceback" in done.stderr and "InputError: no such file" in done.stderr
