@@ -11,6 +11,7 @@ import glob
 import os
 import tempfile
 import threading
+import time
 import wave
 from dataclasses import dataclass
 from pathlib import Path
@@ -154,6 +155,7 @@ class EspeakEngine:
         # own thread; shadow print in its module so nothing reaches our stdout.
         driver.print = lambda *args, **kwargs: None
         self._tts = pyttsx3.init("espeak")
+        self._espeak = driver._espeak
         self._done = threading.Event()
         self._errors: list[BaseException] = []
         self._broken: str | None = None
@@ -207,6 +209,10 @@ class EspeakEngine:
     def _run(self, text: str, delivery: Delivery, path: str, label: str) -> None:
         self._done.clear()
         self._errors.clear()
+        # eSpeak queues parameter changes on its own thread; sent while that thread is
+        # still winding down the previous utterance they can be lost (measured: a rate
+        # change ignored for the rest of the process). Wait until it is idle.
+        self._espeak.Synchronize()
         for name in ("voice", "rate", "pitch", "volume"):
             self._tts.setProperty(name, getattr(delivery, name))
         # One save_to_file per runAndWait: with two queued only the last is written.
@@ -215,7 +221,7 @@ class EspeakEngine:
         # runAndWait returns before eSpeak's thread has written the file
         # (pyttsx3 #149, #151, #219): wait for finished-utterance instead.
         timeout = self.timeout_s + len(text) / 1000
-        if not self._done.wait(timeout):
+        if not self._wait_idle(time.monotonic() + timeout):
             self._broken = f"synthesis timed out after {timeout:.1f} s"
             raise EngineError(
                 f"{label}: synthesis did not finish within {timeout:.1f} s",
@@ -223,6 +229,21 @@ class EspeakEngine:
             )
         if self._errors:
             raise EngineError(f"{label}: the engine failed: {self._errors[0]}")
+
+    def _wait_idle(self, deadline: float) -> bool:
+        """Wait for finished-utterance, then for the driver to leave its busy state.
+
+        The driver notifies finished-utterance *before* it clears its busy flag (read in
+        pyttsx3/drivers/espeak.py); a setProperty made in between would be queued and
+        run later, on eSpeak's thread, racing the next synthesis.
+        """
+        if not self._done.wait(max(0.0, deadline - time.monotonic())):
+            return False
+        while self._tts.isBusy():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.001)
+        return True
 
     @staticmethod
     def _read(path: str, label: str) -> AudioSegment:

@@ -37,10 +37,15 @@ def test_output_format_is_16_bit_mono_22050(engine):
     assert (clip.frame_rate, clip.channels, clip.sample_width) == (22050, 1, 2)
 
 
-def test_delivery_settings_take_effect(engine):
-    slow = engine.synthesize("The weather is fine today.", Delivery("en-us", 120), "slow")
-    fast = engine.synthesize("The weather is fine today.", Delivery("en-us", 300), "fast")
-    assert fast.frame_count() < 0.6 * slow.frame_count()
+def test_rate_changes_take_effect_on_every_call(engine):
+    # Lost parameter changes showed as every call keeping the first call's rate.
+    text = "The weather is fine today."
+    lengths = [
+        engine.synthesize(text, Delivery("en-us", rate), f"rate {rate}").frame_count()
+        for rate in (120, 300, 120, 300)
+    ]
+    assert lengths[1] < 0.5 * lengths[0] and lengths[3] < 0.5 * lengths[2]
+    assert lengths[2] == pytest.approx(lengths[0], rel=0.05)
 
 
 def test_unknown_voice_is_an_error(engine):
