@@ -209,12 +209,13 @@ class EspeakEngine:
     def _run(self, text: str, delivery: Delivery, path: str, label: str) -> None:
         self._done.clear()
         self._errors.clear()
-        # eSpeak queues parameter changes on its own thread; sent while that thread is
-        # still winding down the previous utterance they can be lost (measured: a rate
-        # change ignored for the rest of the process). Wait until it is idle.
+        # Rate, pitch and volume travel inside the text as eSpeak embedded commands
+        # (Ctrl-A value letter): sent with setProperty they are queued on eSpeak's thread
+        # apart from the text and were lost (measured: after a few calls every clip kept
+        # an earlier rate). The voice is set synchronously, once the engine is idle.
         self._espeak.Synchronize()
-        for name in ("voice", "rate", "pitch", "volume"):
-            self._tts.setProperty(name, getattr(delivery, name))
+        self._tts.setProperty("voice", delivery.voice)
+        text = f"{_embedded(delivery)} {text}"
         # One save_to_file per runAndWait: with two queued only the last is written.
         self._tts.save_to_file(text, path)
         self._tts.runAndWait()
@@ -261,6 +262,12 @@ class EspeakEngine:
                 "check that the section has words the voice can read",
             )
         return clip
+
+
+def _embedded(delivery: Delivery) -> str:
+    """eSpeak embedded commands setting speed (wpm), pitch (0-100) and amplitude (0-200)."""
+    amplitude = round(delivery.volume * 100)
+    return f"\x01{delivery.rate}S\x01{delivery.pitch}P\x01{amplitude}A"
 
 
 def _version() -> str:

@@ -103,3 +103,14 @@ def test_doctor_reports_library_data_and_ffmpeg():
     assert lines[2].startswith("  data:    ") and lines[2].endswith("espeak-ng-data")
     assert lines[3].startswith("ffmpeg ")
     assert lines[-1] == "All good."
+
+
+def test_volume_and_pitch_take_effect(engine):
+    text = "The weather is fine today."
+    loud = engine.synthesize(text, Delivery("en-us", 175, 50, 1.0), "loud")
+    quiet = engine.synthesize(text, Delivery("en-us", 175, 50, 0.5), "quiet")
+    assert quiet.max == pytest.approx(loud.max / 2, rel=0.1)
+    low = engine.synthesize(text, Delivery("en-us", 175, 10), "low")
+    high = engine.synthesize(text, Delivery("en-us", 175, 90), "high")
+    assert low.raw_data != high.raw_data
+    assert low.frame_count() == pytest.approx(high.frame_count(), rel=0.05)
