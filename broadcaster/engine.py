@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import glob
 import os
+import re
 import tempfile
 import threading
 import time
@@ -30,6 +31,8 @@ SYSTEM_DATA_DIRS = (
 )
 LIBRARY_ENV = "BROADCASTER_ESPEAK_LIBRARY"
 """Path of a libespeak-ng to use instead of the system's or the wheel's."""
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+"""Control characters: Ctrl-A would start an eSpeak embedded command."""
 DATA_ENV = "ESPEAK_DATA_PATH"
 """eSpeak NG's own variable for its data folder."""
 
@@ -215,7 +218,7 @@ class EspeakEngine:
         # an earlier rate). The voice is set synchronously, once the engine is idle.
         self._espeak.Synchronize()
         self._tts.setProperty("voice", delivery.voice)
-        text = f"{_embedded(delivery)} {text}"
+        text = f"{_embedded(delivery)} {CONTROL.sub(' ', text)}"
         # One save_to_file per runAndWait: with two queued only the last is written.
         self._tts.save_to_file(text, path)
         self._tts.runAndWait()
