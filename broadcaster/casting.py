@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 if sys.version_info >= (3, 11):
@@ -65,13 +65,18 @@ def default_voices_dir() -> Path:
     return shipped if shipped.is_dir() else here.parent / "voices"
 
 
+RESERVED = ("lexicon.toml", "pins.toml")
+"""Files in a voices folder that are not voice profiles."""
+
+
 def load_profiles(folder: Path, engine: Engine) -> list[VoiceProfile]:
     """Every profile in ``folder``, validated against the schema and the engine."""
     if not folder.is_dir():
         raise VoiceError(
             f"voices folder {folder} does not exist", "give --voices an existing folder"
         )
-    profiles = [_load_profile(path, engine) for path in sorted(folder.glob("*.toml"))]
+    paths = [p for p in sorted(folder.glob("*.toml")) if p.name not in RESERVED]
+    profiles = [_load_profile(path, engine) for path in paths]
     missing = [role for role in ROLES if not any(p.role == role for p in profiles)]
     if missing:
         raise VoiceError(
@@ -81,13 +86,35 @@ def load_profiles(folder: Path, engine: Engine) -> list[VoiceProfile]:
     return profiles
 
 
-def _load_profile(path: Path, engine: Engine) -> VoiceProfile:
+def read_toml(path: Path) -> dict:
+    """A TOML file's table; malformed TOML is a VoiceError naming the file and line."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise VoiceError(f"{path}: malformed TOML: {exc}", "fix the line it names") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise VoiceError(f"{path}: cannot read: {exc}") from None
+
+
+def load_pins(folder: Path, profiles: list[VoiceProfile]) -> dict[str, str]:
+    """``pins.toml``: person name (case-insensitive) -> profile name."""
+    path = folder / "pins.toml"
+    if not path.is_file():
+        return {}
+    names = {p.name for p in profiles}
+    pins = {}
+    for person, profile in read_toml(path).items():
+        if not isinstance(profile, str) or profile not in names:
+            raise VoiceError(
+                f"{path}: pin {person!r} names unknown voice {profile!r}",
+                f"voices: {', '.join(sorted(names))}",
+            )
+        pins[person.casefold()] = profile
+    return pins
+
+
+def _load_profile(path: Path, engine: Engine) -> VoiceProfile:
+    data = read_toml(path)
     for key, value in data.items():
         _check_key(path, key, value)
     for key in ("role", "voice"):
@@ -123,16 +150,80 @@ def _preference(profile: VoiceProfile, person: str) -> str:
     return hashlib.sha256(f"{person}\0{profile.name}".encode()).hexdigest()
 
 
-def cast(bulletin: Bulletin, profiles: list[VoiceProfile]) -> Bulletin:
-    """Give every segment a voice profile name: one per person, stable across bulletins."""
-    chosen: dict[tuple[str, str], str] = {}
+@dataclass
+class _Casting:
+    """Who has which voice so far, while one bulletin is cast."""
 
-    def pick(segment: Segment) -> Segment:
-        person = (segment.role, (segment.speaker or "").casefold())
-        if person not in chosen:
-            pool = [p for p in profiles if p.role == segment.role]
-            free = [p for p in pool if p.name not in chosen.values()] or pool
-            chosen[person] = min(free, key=lambda p: _preference(p, person[1])).name
-        return replace(segment, voice=chosen[person])
+    profiles: list[VoiceProfile]
+    pins: dict[str, str]
+    overrides: dict[str, str]
+    chosen: dict[str, str] = field(default_factory=dict)
 
-    return bulletin.map_segments(pick)
+    def voice_for(self, segment: Segment, story_voices: set[str]) -> str:
+        if segment.role in self.overrides:
+            return self.overrides[segment.role]
+        person = _person(segment)
+        if person not in self.chosen:
+            pinned = self.pins.get(person)
+            self.chosen[person] = pinned or self._pick(segment, person, story_voices)
+        return self.chosen[person]
+
+    def _pick(self, segment: Segment, person: str, story_voices: set[str]) -> str:
+        """The person's favourite free profile of their role (one heard nearby if all are taken)."""
+        pool = [p for p in self.profiles if p.role == segment.role]
+        taken = set(self.chosen.values()) | set(self.pins.values())
+        free = [p for p in pool if p.name not in taken]
+        free = free or [p for p in pool if p.name not in story_voices] or pool
+        return min(free, key=lambda p: _preference(p, person)).name
+
+
+def _person(segment: Segment) -> str:
+    """Who speaks: the named person, or the unnamed voice of a role (one anchor, ...)."""
+    return segment.speaker.casefold() if segment.speaker else f"({segment.role})"
+
+
+def cast(
+    bulletin: Bulletin,
+    profiles: list[VoiceProfile],
+    pins: dict[str, str] | None = None,
+    overrides: dict[str, str] | None = None,
+) -> Bulletin:
+    """Give every segment a voice profile: one per person, the same in every story.
+
+    A person's voice depends only on their name and the cast (rendezvous hashing), so a
+    daily bulletin sounds the same from day to day, except when two people in one bulletin
+    prefer the same profile: the first to speak keeps it. Pins fix regulars for good.
+    """
+    casting = _Casting(profiles, pins or {}, overrides or {})
+    stories = []
+    for story in bulletin.stories:
+        heard: set[str] = set()
+        segments = []
+        for segment in story.segments:
+            voice = casting.voice_for(segment, heard)
+            heard.add(voice)
+            segments.append(replace(segment, voice=voice))
+        stories.append(replace(story, segments=tuple(segments)))
+    return replace(bulletin, stories=tuple(stories))
+
+
+def with_overrides(
+    profiles: list[VoiceProfile], overrides: dict[str, str], engine: Engine
+) -> tuple[list[VoiceProfile], dict[str, str]]:
+    """Apply ``--voice ROLE=VOICE`` (a profile name or an engine voice id) for one render.
+
+    Returns the profiles (plus one made for each engine voice id, with the delivery of
+    the role's first profile) and the role -> profile name overrides for :func:`cast`.
+    """
+    names = {p.name for p in profiles}
+    chosen = {}
+    for role, voice in overrides.items():
+        if voice not in names:
+            try:
+                engine.check_voice(voice)
+            except VoiceError as exc:
+                raise VoiceError(f"--voice {role}={voice}: {exc.message}", exc.hint) from None
+            base = next(p for p in profiles if p.role == role)
+            profiles = [*profiles, replace(base, name=f"{role}={voice}", voice=voice)]
+        chosen[role] = voice if voice in names else f"{role}={voice}"
+    return profiles, chosen

@@ -13,6 +13,7 @@ from broadcaster import __version__, export, render
 from broadcaster.dialects import DIALECTS
 from broadcaster.engine import get_engine
 from broadcaster.errors import BroadcasterError
+from broadcaster.script import ROLES
 
 FILE = click.Path(path_type=Path)
 VOICES = click.option(
@@ -27,6 +28,26 @@ DIALECT = click.option(
     help="Force a transcript style instead of detecting it.",
 )
 ENCODING = click.option("--encoding", help="Force the file's text encoding (e.g. cp949).")
+
+
+def _overrides(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict:
+    overrides = {}
+    for value in values:
+        role, sep, voice = value.partition("=")
+        if not sep or role not in ROLES or not voice:
+            raise click.BadParameter(f"{value!r} is not ROLE=VOICE with ROLE one of {ROLES}")
+        overrides[role] = voice
+    return overrides
+
+
+OVERRIDE = click.option(
+    "--voice",
+    "overrides",
+    multiple=True,
+    callback=_overrides,
+    metavar="ROLE=VOICE",
+    help="Read a role in another profile or engine voice (repeatable).",
+)
 JSON = click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 
 
@@ -70,6 +91,7 @@ def _bitrate(ctx: click.Context, param: click.Parameter, value: str) -> str:
 @click.argument("script", type=FILE)
 @click.option("-o", "--output", type=FILE, help="MP3 to write (default: output/<stem>.mp3).")
 @VOICES
+@OVERRIDE
 @DIALECT
 @ENCODING
 @click.option(
@@ -81,6 +103,7 @@ def render_cmd(
     script: Path,
     output: Path | None,
     voices: Path | None,
+    overrides: dict[str, str],
     dialect: str | None,
     encoding: str | None,
     bitrate: str,
@@ -89,7 +112,7 @@ def render_cmd(
 ) -> None:
     """Render SCRIPT (a transcript) to an MP3 bulletin."""
     engine = get_engine()
-    prepared = render.prepare(script, engine, voices, dialect, encoding)
+    prepared = render.prepare(script, engine, voices, dialect, encoding, overrides)
     target = output or Path("output") / f"{script.stem}.mp3"
     done = render.render(prepared, engine, target, bitrate)
     if as_json:
@@ -112,14 +135,20 @@ def render_cmd(
 @cli.command()
 @click.argument("script", type=FILE)
 @VOICES
+@OVERRIDE
 @DIALECT
 @ENCODING
 @JSON
 def inspect(
-    script: Path, voices: Path | None, dialect: str | None, encoding: str | None, as_json: bool
+    script: Path,
+    voices: Path | None,
+    overrides: dict[str, str],
+    dialect: str | None,
+    encoding: str | None,
+    as_json: bool,
 ) -> None:
     """Show how SCRIPT is segmented and cast, without synthesising."""
-    prepared = render.prepare(script, get_engine(), voices, dialect, encoding)
+    prepared = render.prepare(script, get_engine(), voices, dialect, encoding, overrides)
     if as_json:
         click.echo(json.dumps(inspection(prepared), ensure_ascii=False, indent=2))
     else:

@@ -8,7 +8,14 @@ from pathlib import Path
 
 from broadcaster import dialects, export, mix
 from broadcaster.audio import AudioSegment
-from broadcaster.casting import VoiceProfile, cast, default_voices_dir, load_profiles
+from broadcaster.casting import (
+    VoiceProfile,
+    cast,
+    default_voices_dir,
+    load_pins,
+    load_profiles,
+    with_overrides,
+)
 from broadcaster.engine import Engine
 from broadcaster.reading import read_transcript
 from broadcaster.script import Bulletin, Segment
@@ -42,13 +49,16 @@ def prepare(
     voices: Path | None = None,
     dialect: str | None = None,
     encoding: str | None = None,
+    overrides: dict[str, str] | None = None,
 ) -> Prepared:
     """Everything short of synthesis (what ``inspect`` shows)."""
     bulletin = dialects.parse(read_transcript(script, encoding), dialect)
     bulletin = replace(bulletin, source=str(script))
     bulletin = bulletin.map_segments(lambda s: replace(s, spoken=speakable(s.text)))
-    profiles = load_profiles(voices or default_voices_dir(), engine)
-    return Prepared(cast(bulletin, profiles), {p.name: p for p in profiles})
+    folder = voices or default_voices_dir()
+    profiles, chosen = with_overrides(load_profiles(folder, engine), overrides or {}, engine)
+    bulletin = cast(bulletin, profiles, load_pins(folder, profiles), chosen)
+    return Prepared(bulletin, {p.name: p for p in profiles})
 
 
 def section_title(story: int, segment: Segment) -> str:
