@@ -34,6 +34,8 @@ class Part:
     """The section's speech."""
     new_story: bool
     """True when the section opens a story (a longer pause before it)."""
+    pause_ms: int = 0
+    """Extra silence before the section."""
 
 
 @dataclass(frozen=True)

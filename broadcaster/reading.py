@@ -5,6 +5,8 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
+import charset_normalizer
+
 from broadcaster.errors import InputError
 
 BOMS = (
@@ -26,7 +28,7 @@ BINARY_MAGIC = (
     b"\x7fELF",
 )
 FALLBACK_ENCODINGS = ("cp949", "cp1252")
-"""Tried in order when a file is not UTF-8: Korean Windows, then Western Windows."""
+"""Considered when a file is not UTF-8: Korean Windows (and EUC-KR), Western Windows."""
 MAX_BYTES = 64 * 1024 * 1024
 
 
@@ -66,12 +68,16 @@ def _decode(raw: bytes, path: str | Path, encoding: str | None) -> str:
             return _decode_as(raw, path, name)
     if raw.startswith(BINARY_MAGIC) or b"\x00" in raw:
         raise InputError(f"{path} is not a text file", "give a plain-text transcript")
-    for name in ("utf-8", *FALLBACK_ENCODINGS):
-        try:
-            return raw.decode(name)
-        except UnicodeDecodeError:
-            continue
-    raise InputError(f"cannot tell the encoding of {path}", "name it with --encoding")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    # Both legacy code pages decode almost any bytes; charset-normalizer tells which
+    # one reads as language rather than mojibake.
+    best = charset_normalizer.from_bytes(raw, cp_isolation=list(FALLBACK_ENCODINGS)).best()
+    if best is None:
+        raise InputError(f"cannot tell the encoding of {path}", "name it with --encoding")
+    return str(best)
 
 
 def _decode_as(raw: bytes, path: str | Path, encoding: str) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -17,12 +19,16 @@ from broadcaster.casting import (
     with_overrides,
 )
 from broadcaster.engine import Engine
+from broadcaster.errors import InputError
 from broadcaster.reading import read_transcript
 from broadcaster.script import Bulletin, Segment
 from broadcaster.speech import speakable
 
 CHUNK_CHARS = 2000
 """Long sections are synthesised a few sentences at a time (bounded engine calls)."""
+LATIN = re.compile(r"[\u00a0-\u024f\u1e00-\u1eff\u2000-\u206f\u20a0-\u20cf]")
+"""Latin letters and the punctuation and currency blocks, beyond ASCII."""
+WORD = re.compile(r"\w")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -54,11 +60,39 @@ def prepare(
     """Everything short of synthesis (what ``inspect`` shows)."""
     bulletin = dialects.parse(read_transcript(script, encoding), dialect)
     bulletin = replace(bulletin, source=str(script))
-    bulletin = bulletin.map_segments(lambda s: replace(s, spoken=speakable(s.text)))
+    bulletin = readable(bulletin.map_segments(lambda s: replace(s, spoken=speakable(s.text))))
     folder = voices or default_voices_dir()
     profiles, chosen = with_overrides(load_profiles(folder, engine), overrides or {}, engine)
     bulletin = cast(bulletin, profiles, load_pins(folder, profiles), chosen)
     return Prepared(bulletin, {p.name: p for p in profiles})
+
+
+def _unreadable(char: str) -> bool:
+    """Characters the English voices cannot say: other scripts, emoji, controls."""
+    return not (char.isascii() or LATIN.match(char)) or unicodedata.category(char) == "Cc"
+
+
+def readable(bulletin: Bulletin) -> Bulletin:
+    """Drop characters no voice can read from the spoken text, with one warning."""
+    dropped: list[str] = []
+
+    def clean(segment: Segment) -> Segment:
+        kept = "".join(c for c in segment.spoken if not (_unreadable(c) and not c.isspace()))
+        dropped.extend(c for c in segment.spoken if _unreadable(c) and not c.isspace())
+        return replace(segment, spoken=" ".join(kept.split()))
+
+    cleaned = bulletin.map_segments(clean)
+    if dropped:
+        sample = ", ".join(repr(c) for c in list(dict.fromkeys(dropped))[:8])
+        warnings.warn(
+            f"skipped {len(dropped)} characters the voices cannot read ({sample})", stacklevel=2
+        )
+    if not any(WORD.search(seg.spoken) for _, seg in cleaned.segments()):
+        raise InputError(
+            "the transcript has no words the voices can read",
+            "broadcaster reads English text in the Latin alphabet",
+        )
+    return cleaned
 
 
 def section_title(story: int, segment: Segment) -> str:
@@ -92,7 +126,7 @@ def synthesize(prepared: Prepared, engine: Engine) -> list[mix.Part]:
             frame_rate=clips[0].frame_rate,
             channels=1,
         )
-        parts.append(mix.Part(title, clip, story != previous_story))
+        parts.append(mix.Part(title, clip, story != previous_story, segment.pause_ms))
         previous_story = story
     return parts
 

@@ -12,13 +12,15 @@ import warnings
 from dataclasses import replace
 from types import ModuleType
 
-from broadcaster.dialects import kbs_radio, prose
+from broadcaster.dialects import kbs_radio, kbs_web, producer, prose, public_radio
 from broadcaster.errors import InputError
 from broadcaster.script import Bulletin, Skipped
 
 WORD = re.compile(r"\w")
 
-DIALECTS: dict[str, ModuleType] = {m.NAME: m for m in (kbs_radio, prose)}
+DIALECTS: dict[str, ModuleType] = {
+    m.NAME: m for m in (producer, kbs_web, public_radio, kbs_radio, prose)
+}
 
 
 def parse(text: str, dialect: str | None = None) -> Bulletin:

@@ -3,10 +3,103 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from datetime import date
+
+from broadcaster.script import Bulletin, Role, Segment, Skipped, Story
 
 WHITESPACE = re.compile(r"\s+")
+WORD = re.compile(r"\w")
 
 
 def squash(text: str) -> str:
     """Collapse runs of white space (line breaks inside a turn) to one space."""
     return WHITESPACE.sub(" ", text).strip()
+
+
+def lines(text: str) -> Iterator[str]:
+    """The non-blank lines of ``text``, stripped."""
+    return (line.strip() for line in text.splitlines() if line.strip())
+
+
+def iso_date(year: int, month: int, day: int) -> str | None:
+    """``YYYY-MM-DD``, or None when the numbers are not a calendar date."""
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+class Builder:
+    """Collects stories, turns and dropped text in the order the parser reads them.
+
+    Text said in one voice is joined into one segment until something interrupts
+    it (another voice, a story or skipped text), so segments and skipped text keep
+    their document order: every word of the input ends up in exactly one of them.
+    """
+
+    def __init__(self) -> None:
+        self._stories: list[tuple[str | None, list[Segment]]] = []
+        self._skipped: list[Skipped] = []
+        self._voice: tuple[Role, str | None] = ("anchor", None)
+        self._pending: list[str] = []
+        self._pause_ms = 0
+
+    @property
+    def story_count(self) -> int:
+        """How many stories have been opened so far."""
+        return len(self._stories)
+
+    def story(self, title: str | None) -> None:
+        """Open a new story; its first voice is the anchor's."""
+        self._flush()
+        self._stories.append((title, []))
+        self._voice = ("anchor", None)
+
+    def voice(self, role: Role, speaker: str | None = None) -> None:
+        """Hand over to another voice (opening the first story if needed)."""
+        self._flush()
+        self._segments()
+        self._voice = (role, speaker)
+
+    def say(self, text: str) -> None:
+        """Add words to the current turn."""
+        self._pending.append(text)
+
+    def skip(self, reason: str, text: str) -> None:
+        """Drop text on purpose; an empty ``text`` is ignored."""
+        self._flush()
+        if text.strip():
+            self._skipped.append(Skipped(len(self._stories), reason, squash(text)))
+
+    def pause(self, ms: int, text: str) -> None:
+        """Silence before whatever is said next (a producer script's ``[pause 2s]``)."""
+        self.skip("pause", text)
+        self._pause_ms += ms
+
+    def bulletin(
+        self, dialect: str, title: str | None, date: str | None, station: str | None
+    ) -> Bulletin:
+        """The finished bulletin."""
+        self._flush()
+        stories = tuple(Story(title, tuple(segments)) for title, segments in self._stories)
+        return Bulletin(dialect, title, date, station, stories, tuple(self._skipped))
+
+    def _flush(self) -> None:
+        text = squash(" ".join(self._pending))
+        self._pending.clear()
+        # Punctuation alone (a stray quote mark, a rule of dashes) has nothing to read.
+        if WORD.search(text):
+            self._segments().append(Segment(*self._voice, text, pause_ms=self._pause_ms))
+            self._pause_ms = 0
+
+    def _segments(self) -> list[Segment]:
+        if not self._stories:
+            self._stories.append((None, []))
+        return self._stories[-1][1]
+
+
+def skip_speaker(out: Builder, label: str, title: str) -> None:
+    """Drop a speaker's name, and apart from it the title or affiliation that follows."""
+    out.skip("speaker label", label)
+    out.skip("speaker title", title)

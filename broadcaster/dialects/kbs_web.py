@@ -1,0 +1,134 @@
+"""KBS News English web pages: ``[Anchor Lead]``, ``[Pkg]``, ``[Soundbite]`` (DIALECTS.md §2)."""
+
+from __future__ import annotations
+
+import re
+from typing import cast
+
+from broadcaster.dialects.common import WORD, Builder, iso_date, lines, skip_speaker, squash
+from broadcaster.script import Bulletin, Role
+
+NAME = "kbs-web"
+STATION = "KBS News"
+# The group that matches names the role.
+MARKER = re.compile(
+    r"^\[\s*(?:(?P<anchor>anchor\s*lead)|(?P<reporter>pkg)|(?P<soundbite>sound\s*bite))\s*\]",
+    re.IGNORECASE,
+)
+DETECT = re.compile(r"\[\s*(?:anchor\s*lead|pkg)\s*\]|입력\s*\d{4}\.", re.IGNORECASE)
+POSTED = re.compile(r"^입력\s*(\d{4})\.(\d{1,2})\.(\d{1,2})")
+EDITED = re.compile(r"^수정\s*\d{4}\.")
+READ_ALOUD = re.compile(r"^(?:읽어주기\s*기능은|브라우저에서만\s*사용하실)")
+HEADING = re.compile(r"^(\d{1,3})\.\s+(\S.*)$")
+# ``Name(Title) : "quote"``; the colon may be missing before a quote or when no words follow.
+PERSON = re.compile(
+    r"^(?P<name>[^\W\d_][\w.'’\- ]{0,60}?)\s*(?P<title>\([^()]*\))\s*(?::\s*|(?=[\"“])|$)"
+)
+ORGANISATION = re.compile(r"^\((?P<name>[^()]+)\)\s*:\s*")
+CLOSING_QUOTES = {'"': '"', "“": "”"}
+
+
+def detect(text: str) -> str | None:
+    """Matches an ``[Anchor Lead]`` or ``[Pkg]`` marker or the ``입력`` posted time."""
+    found = DETECT.search(text)
+    return f"found {found.group(0)!r} (KBS News web page)" if found else None
+
+
+def parse(text: str) -> Bulletin:
+    """One story per headline; markers set the voice, soundbites hand back after the quote."""
+    page = _Page()
+    for line in lines(text):
+        page.read(line)
+    return page.out.bulletin(NAME, page.title, page.date, STATION)
+
+
+class _Page:
+    """Reading state: what the previous line opened and what has been found so far."""
+
+    def __init__(self) -> None:
+        self.out = Builder()
+        self.title: str | None = None
+        self.date: str | None = None
+        self.headline: set[str] = set()
+        """Forms of the headline just read, to drop it when the next line repeats it."""
+        self.awaiting_speaker = False
+        """A bare ``[Soundbite]`` line: the speaker comes on the next line."""
+        self.resume: Role = "reporter"
+        """Who speaks again once a soundbite is over."""
+
+    def read(self, line: str) -> None:
+        headline, self.headline = self.headline, set()
+        awaiting, self.awaiting_speaker = self.awaiting_speaker, False
+        heading = HEADING.match(line)
+        if squash(line).casefold() in headline:
+            self.out.skip("repeated headline", line)
+        elif self._furniture(line):
+            pass
+        elif heading and int(heading.group(1)) == self.out.story_count + 1:
+            self._headline(line, heading.group(2))
+        elif marker := MARKER.match(line):
+            self._marker(cast(Role, marker.lastgroup), marker.group(0), line[marker.end() :])
+        elif awaiting:
+            self._soundbite(line)
+        elif self.out.story_count == 0:
+            self._headline(line, line)
+        else:
+            self.out.say(line)
+
+    def _furniture(self, line: str) -> bool:
+        if posted := POSTED.match(line):
+            self.date = self.date or iso_date(*map(int, posted.groups()))
+            reason = "page furniture: posted time"
+        elif EDITED.match(line):
+            reason = "page furniture: edited time"
+        elif READ_ALOUD.match(line):
+            reason = "page furniture: read-aloud notice"
+        else:
+            return False
+        self.out.skip(reason, line)
+        return True
+
+    def _headline(self, line: str, title: str) -> None:
+        title = squash(title)
+        self.title = self.title or title
+        self.out.story(title)
+        self.out.skip("headline", line)
+        self.headline = {squash(line).casefold(), title.casefold()}
+
+    def _marker(self, role: Role, label: str, rest: str) -> None:
+        if role == "soundbite":
+            self.out.skip("label", label)
+            if rest.strip():
+                self._soundbite(rest.strip())
+            else:
+                self.awaiting_speaker = True
+            return
+        self.resume = role
+        self.out.voice(role)
+        self.out.skip("label", label)
+        self.out.say(rest)
+
+    def _soundbite(self, line: str) -> None:
+        found = PERSON.match(line) or ORGANISATION.match(line)
+        if not found:
+            self._quote(None, line)
+        elif not WORD.search(line[found.end() :]):
+            self.out.skip("soundbite with no words", line)
+        else:
+            title_at = found.start("title") if found.re is PERSON else found.end()
+            skip_speaker(self.out, line[:title_at], line[title_at : found.end()])
+            self._quote(squash(found.group("name")), line[found.end() :])
+
+    def _quote(self, speaker: str | None, words: str) -> None:
+        """The soundbite is the quotation, or the whole line when it is not quoted."""
+        self.out.voice("soundbite", speaker)
+        closing = CLOSING_QUOTES.get(words[:1])
+        end = words.find(closing, 1) if closing else -1
+        if end < 0:
+            self.out.say(words[1:] if closing else words)
+            after = ""
+        else:
+            self.out.say(words[1:end])
+            after = words[end + 1 :]
+        self.out.voice(self.resume)
+        self.out.say(after)
