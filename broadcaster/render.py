@@ -20,6 +20,7 @@ from broadcaster.casting import (
 )
 from broadcaster.engine import Engine
 from broadcaster.errors import InputError
+from broadcaster.lexicon import load_lexicon
 from broadcaster.reading import read_transcript
 from broadcaster.script import Bulletin, Segment
 from broadcaster.speech import speakable
@@ -60,10 +61,13 @@ def prepare(
     """Everything short of synthesis (what ``inspect`` shows)."""
     bulletin = dialects.parse(read_transcript(script, encoding), dialect)
     bulletin = replace(bulletin, source=str(script))
-    bulletin = readable(bulletin.map_segments(lambda s: replace(s, spoken=speakable(s.text))))
     folder = voices or default_voices_dir()
     profiles, chosen = with_overrides(load_profiles(folder, engine), overrides or {}, engine)
     bulletin = cast(bulletin, profiles, load_pins(folder, profiles), chosen)
+    lexicon = load_lexicon([folder / "lexicon.toml"], {p.name for p in profiles})
+    bulletin = readable(
+        bulletin.map_segments(lambda s: replace(s, spoken=speakable(s.text, lexicon, s.voice)))
+    )
     return Prepared(bulletin, {p.name: p for p in profiles})
 
 

@@ -77,7 +77,7 @@ def _line(line: str, builder: Builder) -> None:
         builder.skip("headline", line)
         builder.story(heading.group(1) or None)
     elif turn:
-        role, name, title, words = turn.groups()
+        role, name, _title, words = turn.groups()
         builder.skip("speaker label", line[: turn.start(4)])
         builder.voice(role.lower(), " ".join(name.split()) or None)
         _words(words, builder)

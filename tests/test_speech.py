@@ -1,0 +1,292 @@
+"""Speech normalisation: the exact spoken form of each written case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from broadcaster.lexicon import load_lexicon
+from broadcaster.speech import RULES, Rule, speakable
+
+SHIPPED_LEXICON = Path(__file__).resolve().parent.parent / "voices" / "lexicon.toml"
+PROFILES = {"anchor", "reporter", "soundbite"}
+
+CASES = [
+    # Abbreviations eSpeak reads wrongly; U.S., U.N., Mr., Mrs. and Dr. it reads well.
+    ("the U.S. military", "the U.S. military"),
+    ("the U.N. said", "the U.N. said"),
+    ("the U.S. President said", "the U.S President said"),
+    ("the U.N. Security Council", "the U.N Security Council"),
+    ("tariffs on the U.S. The ministry said", "tariffs on the U.S. The ministry said"),
+    ("on Jan. 3", "on January 3rd"),
+    ("on Feb. 19", "on February 19th"),
+    ("on Feb. 19, 2025", "on February 19th, 2025"),
+    ("on Mar. 1", "on March 1st"),
+    ("on Apr. 2", "on April 2nd"),
+    ("on Jun. 11", "on June 11th"),
+    ("on Jul. 4", "on July 4th"),
+    ("on Aug. 15", "on August 15th"),
+    ("on Sept. 22", "on September 22nd"),
+    ("on Sep. 23", "on September 23rd"),
+    ("on Oct. 31", "on October 31st"),
+    ("on Nov. 12", "on November 12th"),
+    ("on Dec. 25", "on December 25th"),
+    ("on Feb 19", "on February 19th"),
+    ("on May 9", "on May 9th"),
+    ("in February 2025", "in February 2025"),
+    ("Gov. Lee said", "Governor Lee said"),
+    ("Sen. Kim said", "Senator Kim said"),
+    ("Rep. Kim said", "Representative Kim said"),
+    ("Pres. Yoon said", "President Yoon said"),
+    ("Lt. Gen. Kim said", "Lieutenant General Kim said"),
+    ("Dr. Kim said", "Dr. Kim said"),
+    ("Mr. Kim and Mrs. Kim", "Mr. Kim and Mrs. Kim"),
+    ("Ms. Kim said", "Miz Kim said"),
+    ("Kim Jr. said", "Kim Junior said"),
+    ("founded Apple Inc. The firm", "founded Apple Incorporated. The firm"),
+    ("Korea vs. Japan", "Korea versus Japan"),
+    ("M&A deals", "mergers and acquisitions deals"),
+    ("N. Korean troops", "North Korean troops"),
+    ("S. Korean officials", "South Korean officials"),
+    ("N.Korea said", "North Korea said"),
+    ("the No. 1 seed", "the number 1 seed"),
+    ("the world's No.1", "the world's number 1"),
+    ("the #1 seed", "the number 1 seed"),
+    # Acronyms: spelled or said as words, as people say them.
+    ("POWs wish to defect", "P.O.W.'s wish to defect"),
+    ("the OECD said", "the OECD said"),
+    ("NATO said", "NATO said"),
+    ("NATO's chief said", "Nato's chief said"),
+    ("NGOs and MPs", "N.G.O.'s and M.P.'s"),
+    ("the ICBMs", "the I.C.B.M.'s"),
+    ("an ICBM launch", "an I.C.B.M launch"),
+    ("the USFK said", "the U.S.F.K said"),
+    ("the IMF's chief", "the IMF's chief"),
+    # Numbers.
+    ("1,900 trillion won", "1,900 trillion won"),
+    ("12,345,678 people", "12,345,678 people"),
+    ("rose 2.75%", "rose 2.75%"),
+    ("rose 2.75 percent", "rose 2.75 percent"),
+    ("rose 10-20%", "rose 10 to 20%"),
+    ("from 2020-2025", "from 2020 to 2025"),
+    ("from 2020–2025", "from 2020 to 2025"),
+    ("won 3-2", "won 3 to 2"),
+    ("call 02-1234-5678", "call 02-1234-5678"),
+    ("COVID-19 cases", "COVID-19 cases"),
+    ("worth $3.5 billion", "worth 3.5 billion dollars"),
+    ("it cost $40", "it cost 40 dollars"),
+    ("it cost $1", "it cost 1 dollar"),
+    ("it cost $3.50", "it cost 3 dollars 50 cents"),
+    ("it cost $0.50", "it cost 50 cents"),
+    ("raised $40m", "raised 40 million dollars"),
+    ("$10-20 million", "10 to 20 million dollars"),
+    ("US$5 million", "5 million U.S. dollars"),
+    ("5.3 million U.S. dollars", "5.3 million U.S. dollars"),
+    ("₩1,000", "1,000 won"),
+    ("₩3.5 trillion", "3.5 trillion won"),
+    ("€5 million", "5 million euros"),
+    ("€5bn", "5 billion euros"),
+    ("£2.50", "2 pounds 50 pence"),
+    ("¥100", "100 yen"),
+    ("the 7th day", "the 7th day"),
+    ("the 21st day", "the 21st day"),
+    ("the 100th day", "the 1 hundredth day"),
+    ("the 1,000th day", "the 1 thousandth day"),
+    ("the 1,100th day", "the 1 thousand 1 hundredth day"),
+    ("in 1949", "in 19 49"),
+    ("in 1905", "in 19 oh 5"),
+    ("in 1800", "in 18 hundred"),
+    ("in 2025", "in 2025"),
+    ("1,949 people", "1,949 people"),
+    ("1949 won", "1949 won"),
+    ("the 1990s", "the 19 nineties"),
+    ("the 1900s", "the 19 hundreds"),
+    ("the 2000s", "the 2 thousands"),
+    ("the ’90s", "the nineties"),
+    ("in his 80s", "in his eighties"),
+    ("date 2025-02-19", "date February 19th, 2025"),
+    ("at 8 a.m.", "at 8 a.m."),
+    ("at 10:30", "at 10:30"),
+    ("at 10:00", "at 10 o'clock"),
+    ("at 10:00 a.m.", "at 10 a.m."),
+    ("at 10:05", "at 10 oh 5"),
+    ("at 14:00", "at 14 hundred"),
+    ("at 00:00", "at midnight"),
+    ("1/2 of them", "one half of them"),
+    ("3/4 of them", "three quarters of them"),
+    ("~5 km", "about 5 kilometers"),
+    ("1 km away", "1 kilometer away"),
+    ("80 km/h", "80 kilometers per hour"),
+    ("-5 degrees", "-5 degrees"),
+    ("−5 degrees", "-5 degrees"),
+    # Quotes, dashes and symbols are never read out.
+    ("he said “of course” then", "he said of course then"),
+    ('he said "of course" then', "he said of course then"),
+    ("he said ‘of course’ then", "he said of course then"),
+    ("he said 'of course' then", "he said of course then"),
+    ("«non»", "non"),
+    ("a war — it said", "a war, it said"),
+    ("a war – it said", "a war, it said"),
+    ("a war -- it said", "a war, it said"),
+    ("a war - it said", "a war, it said"),
+    ("— Seoul", "Seoul"),
+    ("the Russia–Ukraine war", "the Russia-Ukraine war"),
+    ("Seoul & Tokyo", "Seoul and Tokyo"),
+    ("R&D", "R&D"),
+    ("and/or", "and or"),
+    ("24/7 news", "24 7 news"),
+    ("Seoul/Tokyo talks", "Seoul Tokyo talks"),
+    ("he said... and then", "he said… and then"),
+    ("he said…and then", "he said… and then"),
+    ("he said...", "he said…"),
+    ("*breaking* news", "breaking news"),
+    ("a|b", "a b"),
+    ("tab\there", "tab here"),
+    ("bell\x07here", "bell here"),
+    # The KBS World Radio transcript of 2025-02-19.
+    (
+        "An official in South Korea said Seoul has notified Kyiv of its intent to take in any"
+        " North Korean captives wishing to defect.Choi You Sun reports.",
+        "An official in South Korea said Seoul has notified Kyiv of its intent to take in any"
+        " North Korean captives wishing to defect. Choi You Sun reports.",
+    ),
+    (
+        "The South Korean government has notified Ukraine that it is willing to take in North"
+        " Korean soldiers captured by the Ukrainian military as prisoners of war(POWs) while"
+        " fighting in support of Russia, if those POWs wish to be moved to the South.An official"
+        " from Seoul’s foreign ministry said Wednesday",
+        "The South Korean government has notified Ukraine that it is willing to take in North"
+        " Korean soldiers captured by the Ukrainian military as prisoners of war (P.O.W.'s) while"
+        " fighting in support of Russia, if those P.O.W.'s wish to be moved to the South. An"
+        " official from Seoul's foreign ministry said Wednesday",
+    ),
+    (
+        "This is the first time a North Korean POW in the Russia-Ukraine war has publicly"
+        " expressed a wish to defect to the South.",
+        "This is the first time a North Korean POW in the Russia-Ukraine war has publicly"
+        " expressed a wish to defect to the South.",
+    ),
+    (
+        "Claiming POWs are considered traitors to the North Korean military, Ri said “of course”"
+        " when asked if he would face hardships if he returned home.",
+        "Claiming P.O.W.'s are considered traitors to the North Korean military, Ri said of course"
+        " when asked if he would face hardships if he returned home.",
+    ),
+    (
+        "Seoul’s acceptance of Ri, if it were to happen, might not be a smooth process as the 1949"
+        " Geneva Convention stipulates that POWs shall be released and repatriated to their home"
+        " countries without delay after the cessation of active hostilities.",
+        "Seoul's acceptance of Ri, if it were to happen, might not be a smooth process as the 19 49"
+        " Geneva Convention stipulates that P.O.W.'s shall be released and repatriated to their"
+        " home countries without delay after the cessation of active hostilities.",
+    ),
+    (
+        "He said he only learned of the combat deployment after arriving in Russia’s Kursk region"
+        " in mid-December.",
+        "He said he only learned of the combat deployment after arriving in Russia's Kursk region"
+        " in mid-December.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("written", "spoken"), CASES)
+def test_speakable(written: str, spoken: str) -> None:
+    assert speakable(written) == spoken
+
+
+LEXICON_CASES = [
+    (
+        "Seoul will continue its consultations with Kyiv",
+        "Seoul will continue its consultations with Keev",
+    ),
+    (
+        "the South Korean daily Chosun Ilbo on Wednesday, a North Korean soldier captured by the"
+        " Ukrainian military, identified by his surname Ri, said",
+        "the South Korean daily Cho-sun Ilbo on Wednesday, a North Korean soldier captured by the"
+        " Ukrainian military, identified by his surname Ree, said",
+    ),
+    ("Choi You Sun, KBS World Radio News.", "Choi You Sun, KBS World Radio News."),
+    ("Lee Jae-myung met Yoon Suk Yeol", "Lee Jay-mee-yung met Yoon Suk Yull"),
+    ("Kim Jong Un and Kim Jong-un", "Kim Jong Oon and Kim Jong-oon"),
+    ("from Busan to Gyeonggi Province", "from Boo-sahn to Ghee-yung-ghee Province"),
+    ("the POW Ri's $40", "the POW Ree's 40 dollars"),
+]
+
+
+@pytest.mark.parametrize(("written", "spoken"), LEXICON_CASES)
+def test_speakable_with_shipped_lexicon(written: str, spoken: str) -> None:
+    lexicon = load_lexicon([SHIPPED_LEXICON], PROFILES)
+    assert speakable(written, lexicon, "anchor") == spoken
+
+
+# One case per rule, applied alone, in the order of RULES.
+RULE_CASES = {
+    "control characters": ("a\x00b\x1bc", "a b c"),
+    "hyphen variants": ("Kim\u2011un \u22125", "Kim-un -5"),
+    "glued sentence": ("defect.Choi", "defect. Choi"),
+    "glued bracket": ("war(POWs)", "war (POWs)"),
+    "glued closing bracket": ("(POWs)while", "(POWs) while"),
+    "quotation marks": ('“of course” "yes"', "of course yes"),
+    "apostrophes": ("Seoul’s ‘x’", "Seoul's 'x'"),
+    "single quotation marks": ("'of course' the '90s Seoul's", "of course the '90s Seoul's"),
+    "ellipsis": ("said...and", "said… and"),
+    "ISO date": ("2025-02-19", "February 19, 2025"),
+    "month abbreviation": ("Feb. 19", "February 19"),
+    "day ordinal": ("February 19, 2025", "February 19th, 2025"),
+    "title": ("Gov. Lee", "Governor Lee"),
+    "name suffix": ("Kim Jr., Apple Inc.", "Kim Junior, Apple Incorporated."),
+    "abbreviation": ("Korea vs. Japan", "Korea versus Japan"),
+    "Korea compass": ("N. Korean", "North Korean"),
+    "number sign": ("No. 1", "number 1"),
+    "currency": ("$3.5 billion", "3.5 billion dollars"),
+    "fraction": ("1/2", "one half"),
+    "range": ("10-20%", "10 to 20%"),
+    "time": ("10:05", "10 oh 5"),
+    "decade": ("1990s", "19 nineties"),
+    "short decade": ("'90s", "nineties"),
+    "year": ("1949", "19 49"),
+    "round ordinal": ("100th", "1 hundredth"),
+    "approximately": ("~5", "about 5"),
+    "unit": ("5 km", "5 kilometers"),
+    "slash": ("and/or", "and or"),
+    "ampersand": ("Seoul & Tokyo", "Seoul and Tokyo"),
+    "symbols": ("*x*", " x "),
+    "spelled acronym": ("ICBM", "I.C.B.M"),
+    "plural acronym": ("POWs", "P.O.W.'s"),
+    "acronym possessive": ("NATO's", "Nato's"),
+    "dotted initialism before a name": ("U.S. Forces", "U.S Forces"),
+    "compound dash": ("Russia–Ukraine", "Russia-Ukraine"),
+    "dash": ("war — it", "war, it"),
+    "space before punctuation": ("said , then", "said, then"),
+    "doubled comma": ("war, , it", "war, it"),
+    "whitespace": ("a \t\n b", "a b"),
+}
+
+
+def test_every_rule_has_a_case_in_order() -> None:
+    assert [step.name for step in RULES] == list(RULE_CASES)
+
+
+@pytest.mark.parametrize("step", RULES, ids=[step.name for step in RULES])
+def test_rule(step: Rule) -> None:
+    before, after = RULE_CASES[step.name]
+    assert step.apply(before) == after
+
+
+SPICE = [
+    *"0123456789$€£₩¥.,:;-–—―/%'\"“”‘’`…()&~#*_|\\^ \n\taApPmMsSkthNo",
+    *("U.S.", "Feb.", "No.", "POWs", "1949", "10:00", "bn", "\u0663", "\ud800", "\x00"),
+    *("İ", "🇰🇷", "서울"),
+]
+FORBIDDEN = set('"“”—')
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(st.characters(), st.sampled_from(SPICE))).map("".join))
+def test_speakable_never_raises_nor_reads_quotes_or_dashes(text: str) -> None:
+    lexicon = load_lexicon([SHIPPED_LEXICON], PROFILES)
+    for spoken in (speakable(text), speakable(text, lexicon, "reporter")):
+        assert not FORBIDDEN & set(spoken)
