@@ -25,6 +25,10 @@ from broadcaster.reading import read_transcript
 from broadcaster.script import Bulletin, Segment
 from broadcaster.speech import speakable
 
+MAX_SPOKEN_CHARS = 300_000
+"""Longest bulletin rendered: the whole programme is held in memory (pydub)."""
+CHARS_PER_HOUR = 54_000
+"""About 15 characters a second at news-reading pace."""
 CHUNK_CHARS = 2000
 """Long sections are synthesised a few sentences at a time (bounded engine calls)."""
 LATIN = re.compile(r"[\u00a0-\u024f\u1e00-\u1eff\u2000-\u206f\u20a0-\u20cf]")
@@ -116,8 +120,22 @@ def chunks(text: str, limit: int = CHUNK_CHARS) -> list[str]:
     return pieces
 
 
+def check_length(bulletin: Bulletin) -> None:
+    """Refuse, before any synthesis, a bulletin whose audio would not fit in memory."""
+    chars = sum(len(segment.spoken) for _, segment in bulletin.segments())
+    if chars > MAX_SPOKEN_CHARS:
+        hours = chars / CHARS_PER_HOUR
+        raise InputError(
+            f"the transcript is too long to render: {chars:,} characters of speech, "
+            f"about {hours:.0f} hours",
+            f"split it; one bulletin holds up to {MAX_SPOKEN_CHARS:,} characters "
+            f"(about {MAX_SPOKEN_CHARS / CHARS_PER_HOUR:.0f} hours)",
+        )
+
+
 def synthesize(prepared: Prepared, engine: Engine) -> list[mix.Part]:
     """One clip per section."""
+    check_length(prepared.bulletin)
     parts = []
     previous_story = 0
     for story, segment in prepared.bulletin.segments():

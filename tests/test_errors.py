@@ -173,3 +173,34 @@ def test_debug_shows_the_traceback(tmp_path):
     done = run_cli("--debug", "render", str(tmp_path / "nope.txt"))
     assert done.returncode == 1
     assert "Traceback" in done.stderr and "InputError: no such file" in done.stderr
+
+
+def test_five_megabyte_transcript_fails_cleanly(tmp_path):
+    story = KBS.read_text(encoding="utf-8").split("\n", 2)[2]
+    big = write(tmp_path, "big.txt", (story * (5_000_000 // len(story) + 1)).encode())
+    assert big.stat().st_size > 5_000_000
+    check_failure(render(tmp_path, big), says="the transcript is too long to render: ")
+
+
+def test_unreadable_characters_are_skipped_with_a_warning(tmp_path):
+    script = write(
+        tmp_path,
+        "mixed.txt",
+        "Anchor: Crowds filled 서울 today 😀 for the parade.\x07 It rained.\n".encode(),
+    )
+    out = tmp_path / "mixed.mp3"
+    done = run_cli("render", str(script), "-o", str(out), "-q")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == (
+        "Warning: skipped 3 characters the voices cannot read ('서', '울', '😀')\n"
+    )
+    assert out.stat().st_size > 10_000
+
+
+def test_only_unreadable_script_is_an_error(tmp_path):
+    script = write(tmp_path, "korean.txt", "Anchor: 서울에서 축제가 열렸습니다.\n".encode())
+    done = render(tmp_path, script)
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[-1].startswith(
+        "Error: the transcript has no words the voices can read"
+    )
