@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 from broadcaster.engine import Delivery, Engine
 from broadcaster.errors import VoiceError
 from broadcaster.script import ROLES, Bulletin, Segment
+from broadcaster.tomlfile import read_toml
 
 VOICES_ENV = "BROADCASTER_VOICES"
 RANGES = {"rate": (80, 450), "pitch": (0, 100), "volume": (0.0, 1.0)}
@@ -84,16 +79,6 @@ def load_profiles(folder: Path, engine: Engine) -> list[VoiceProfile]:
             'add a <name>.toml with role = "..." for each role',
         )
     return profiles
-
-
-def read_toml(path: Path) -> dict:
-    """A TOML file's table; malformed TOML is a VoiceError naming the file and line."""
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise VoiceError(f"{path}: malformed TOML: {exc}", "fix the line it names") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise VoiceError(f"{path}: cannot read: {exc}") from None
 
 
 def load_pins(folder: Path, profiles: list[VoiceProfile]) -> dict[str, str]:

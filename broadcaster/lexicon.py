@@ -15,18 +15,13 @@ capitalisation. Later files override earlier ones, entry by entry.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 from broadcaster.errors import VoiceError
+from broadcaster.tomlfile import read_toml
 
 LEXICON_FILE = "lexicon.toml"
 """The lexicon's name in a voices folder (it is not a voice profile)."""
@@ -93,14 +88,7 @@ def load_lexicon(paths: list[Path], profile_names: set[str]) -> Lexicon:
 
 
 def _read(path: Path) -> dict[str, object]:
-    if not path.exists():
-        return {}
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise VoiceError(f"{path}: malformed TOML: {exc}", "fix the line it names") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise VoiceError(f"{path}: cannot read: {exc}") from None
+    return read_toml(path) if path.exists() else {}
 
 
 def _check_sections(path: Path, data: dict[str, object]) -> None:
