@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from broadcaster import export, mix, render
-from broadcaster.engine import get_engine
+from broadcaster.engines import get_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT.parent / "shared" / "corpus" / "kbs-radio-2025-02-19.txt"
@@ -54,8 +54,10 @@ def main() -> None:
         for _ in range(RUNS):
             base = timed(floor, out)
             ratios.append(timed(full_render, out) / base)
-    print(f"render/floor over {RUNS} alternating runs: median {statistics.median(ratios):.2f}x "
-          f"(min {min(ratios):.2f}x, max {max(ratios):.2f}x)")
+    print(
+        f"render/floor over {RUNS} alternating runs: median {statistics.median(ratios):.2f}x "
+        f"(min {min(ratios):.2f}x, max {max(ratios):.2f}x)"
+    )
 
 
 if __name__ == "__main__":

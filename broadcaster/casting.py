@@ -7,8 +7,9 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from broadcaster.engine import Delivery, Engine
+from broadcaster.engines import Delivery, Engine
 from broadcaster.errors import VoiceError
+from broadcaster.gender import GENDERS, Guess, person_key
 from broadcaster.script import ROLES, Bulletin, Segment
 from broadcaster.tomlfile import read_toml
 
@@ -32,6 +33,8 @@ class VoiceProfile:
     """0-100."""
     volume: float = 1.0
     """0.0-1.0."""
+    gender: str | None = None
+    """``female`` or ``male``: casting prefers it for people of that gender. Unset: anyone."""
     description: str = ""
     """Free text for people reading the cast."""
 
@@ -47,6 +50,7 @@ TYPES = {
     "rate": int,
     "pitch": int,
     "volume": (int, float),
+    "gender": str,
     "description": str,
 }
 
@@ -81,20 +85,45 @@ def load_profiles(folder: Path, engine: Engine) -> list[VoiceProfile]:
     return profiles
 
 
-def load_pins(folder: Path, profiles: list[VoiceProfile]) -> dict[str, str]:
-    """``pins.toml``: person name (case-insensitive) -> profile name."""
+@dataclass(frozen=True)
+class Pin:
+    """What ``pins.toml`` fixes for one person."""
+
+    voice: str | None
+    """The profile they always read in, if pinned to one."""
+    gender: str | None
+    """Their gender: given in the pin, else the pinned profile's."""
+
+
+PIN_KEYS = ("voice", "gender")
+
+
+def load_pins(folder: Path, profiles: list[VoiceProfile]) -> dict[str, Pin]:
+    """``pins.toml``: person name (case-insensitive) -> a profile name, or a table
+    ``{voice = "profile", gender = "female"}`` with either key or both."""
     path = folder / "pins.toml"
     if not path.is_file():
         return {}
-    names = {p.name for p in profiles}
+    by_name = {p.name: p for p in profiles}
     pins = {}
-    for person, profile in read_toml(path).items():
-        if not isinstance(profile, str) or profile not in names:
+    for person, value in read_toml(path).items():
+        table = {"voice": value} if isinstance(value, str) else value
+        if not isinstance(table, dict) or not table or set(table) - set(PIN_KEYS):
             raise VoiceError(
-                f"{path}: pin {person!r} names unknown voice {profile!r}",
-                f"voices: {', '.join(sorted(names))}",
+                f"{path}: pin {person!r} is not a profile name or a table of voice and gender",
+                f'write "{person}" = "reporter" or "{person}" = {{ gender = "female" }}',
             )
-        pins[person.casefold()] = profile
+        voice, gender = table.get("voice"), table.get("gender")
+        if voice is not None and voice not in by_name:
+            raise VoiceError(
+                f"{path}: pin {person!r} names unknown voice {voice!r}",
+                f"voices: {', '.join(sorted(by_name))}",
+            )
+        if gender is not None and gender not in GENDERS:
+            raise VoiceError(
+                f"{path}: pin {person!r} has gender {gender!r}", f"choose {' or '.join(GENDERS)}"
+            )
+        pins[person.casefold()] = Pin(voice, gender or (by_name[voice].gender if voice else None))
     return pins
 
 
@@ -122,6 +151,10 @@ def _check_key(path: Path, key: str, value: object) -> None:
         )
     if key == "role" and value not in ROLES:
         raise VoiceError(f"{path}: key 'role' is {value!r}", f"choose one of {', '.join(ROLES)}")
+    if key == "gender" and value not in GENDERS:
+        raise VoiceError(
+            f"{path}: key 'gender' is {value!r}", f"choose {' or '.join(GENDERS)}, or leave it out"
+        )
     if key in RANGES and not RANGES[key][0] <= value <= RANGES[key][1]:
         low, high = RANGES[key]
         raise VoiceError(
@@ -140,46 +173,59 @@ class _Casting:
     """Who has which voice so far, while one bulletin is cast."""
 
     profiles: list[VoiceProfile]
-    pins: dict[str, str]
+    pins: dict[str, Pin]
     overrides: dict[str, str]
+    genders: dict[str, Guess]
     chosen: dict[str, str] = field(default_factory=dict)
 
     def voice_for(self, segment: Segment, story_voices: set[str]) -> str:
         if segment.role in self.overrides:
             return self.overrides[segment.role]
-        person = _person(segment)
+        person = person_key(segment)
         if person not in self.chosen:
-            pinned = self.pins.get(person)
+            pin = self.pins.get(person)
+            pinned = pin.voice if pin else None
             self.chosen[person] = pinned or self._pick(segment, person, story_voices)
         return self.chosen[person]
 
+    def gender_of(self, segment: Segment) -> str | None:
+        guess = self.genders.get(person_key(segment))
+        return guess.gender if guess else None
+
     def _pick(self, segment: Segment, person: str, story_voices: set[str]) -> str:
-        """The person's favourite free profile of their role (one heard nearby if all are taken)."""
+        """The person's favourite free profile of their role and gender.
+
+        Failing that: a free profile of no declared gender; one of their gender not heard
+        in this story (a listener notices a woman read by a man's voice sooner than a voice
+        heard again in another story); any free one; any not heard in this story; any.
+        """
         pool = [p for p in self.profiles if p.role == segment.role]
-        taken = set(self.chosen.values()) | set(self.pins.values())
+        taken = set(self.chosen.values()) | {p.voice for p in self.pins.values() if p.voice}
         free = [p for p in pool if p.name not in taken]
-        free = free or [p for p in pool if p.name not in story_voices] or pool
-        return min(free, key=lambda p: _preference(p, person)).name
-
-
-def _person(segment: Segment) -> str:
-    """Who speaks: the named person, or the unnamed voice of a role (one anchor, ...)."""
-    return segment.speaker.casefold() if segment.speaker else f"({segment.role})"
+        nearby = [p for p in pool if p.name not in story_voices]
+        gender = self.gender_of(segment)
+        fitting = [p for p in free if gender and p.gender == gender]
+        neutral = [p for p in free if gender and p.gender is None]
+        reused = [p for p in nearby if gender and p.gender == gender]
+        choice = fitting or neutral or reused or free or nearby or pool
+        return min(choice, key=lambda p: _preference(p, person)).name
 
 
 def cast(
     bulletin: Bulletin,
     profiles: list[VoiceProfile],
-    pins: dict[str, str] | None = None,
+    pins: dict[str, Pin] | None = None,
     overrides: dict[str, str] | None = None,
+    genders: dict[str, Guess] | None = None,
 ) -> Bulletin:
     """Give every segment a voice profile: one per person, the same in every story.
 
-    A person's voice depends only on their name and the cast (rendezvous hashing), so a
-    daily bulletin sounds the same from day to day, except when two people in one bulletin
-    prefer the same profile: the first to speak keeps it. Pins fix regulars for good.
+    A person's voice depends only on their name, their gender and the cast (rendezvous
+    hashing over the free profiles of their gender), so a daily bulletin sounds the same
+    from day to day, except when two people in one bulletin prefer the same profile: the
+    first to speak keeps it. Pins fix regulars for good.
     """
-    casting = _Casting(profiles, pins or {}, overrides or {})
+    casting = _Casting(profiles, pins or {}, overrides or {}, genders or {})
     stories = []
     for story in bulletin.stories:
         heard: set[str] = set()
@@ -187,7 +233,7 @@ def cast(
         for segment in story.segments:
             voice = casting.voice_for(segment, heard)
             heard.add(voice)
-            segments.append(replace(segment, voice=voice))
+            segments.append(replace(segment, voice=voice, gender=casting.gender_of(segment)))
         stories.append(replace(story, segments=tuple(segments)))
     return replace(bulletin, stories=tuple(stories))
 

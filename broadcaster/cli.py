@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
+import tempfile
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from broadcaster import __version__, export, render
 from broadcaster.dialects import DIALECTS
-from broadcaster.engine import get_engine
+from broadcaster.engines import get_engine
 from broadcaster.errors import BroadcasterError
+from broadcaster.gender import person_key
 from broadcaster.script import ROLES
 
 FILE = click.Path(path_type=Path)
@@ -89,7 +94,9 @@ def _bitrate(ctx: click.Context, param: click.Parameter, value: str) -> str:
 
 @cli.command("render")
 @click.argument("script", type=FILE)
-@click.option("-o", "--output", type=FILE, help="MP3 to write (default: output/<stem>.mp3).")
+@click.option(
+    "-o", "--output", type=FILE, help="MP3 to write, - for stdout (default: output/<stem>.mp3)."
+)
 @VOICES
 @OVERRIDE
 @DIALECT
@@ -110,26 +117,42 @@ def render_cmd(
     as_json: bool,
     quiet: bool,
 ) -> None:
-    """Render SCRIPT (a transcript) to an MP3 bulletin."""
+    """Render SCRIPT (a transcript, - for stdin) to an MP3 bulletin (-o - for stdout)."""
     engine = get_engine()
     prepared = render.prepare(script, engine, voices, dialect, encoding, overrides)
-    target = output or Path("output") / f"{script.stem}.mp3"
-    done = render.render(prepared, engine, target, bitrate)
+    to_stdout = output == Path("-")
+    stem = "stdin" if str(script) == "-" else script.stem
+    with _destination(output, stem) as target:
+        done = render.render(prepared, engine, target, bitrate)
+        if to_stdout:
+            with open(target, "rb") as rendered:
+                shutil.copyfileobj(rendered, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+    report = {
+        "output": "-" if to_stdout else str(done.output),
+        "duration_s": round(done.duration_s, 3),
+        "segments": len(prepared.bulletin.segments()),
+    }
     if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "output": str(done.output),
-                    "duration_s": round(done.duration_s, 3),
-                    "segments": len(prepared.bulletin.segments()),
-                }
-            )
-        )
+        click.echo(json.dumps(report), err=to_stdout)
         return
-    click.echo(f"{done.output}  {_minutes(done.duration_s)}")
+    click.echo(f"{report['output']}  {_minutes(done.duration_s)}", err=to_stdout)
     if not quiet:
         for chapter in done.chapters:
-            click.echo(f"  {_minutes(chapter.start_ms / 1000):>7}  {chapter.title}")
+            click.echo(f"  {_minutes(chapter.start_ms / 1000):>7}  {chapter.title}", err=to_stdout)
+
+
+@contextmanager
+def _destination(output: Path | None, stem: str) -> Iterator[Path]:
+    """Where to render: ``output``; ``-`` means a scratch file, copied to stdout once the
+    whole MP3 is made (a failed render writes nothing there); None, ``output/<stem>.mp3``."""
+    if output is None:
+        yield Path("output") / f"{stem}.mp3"
+    elif output == Path("-"):
+        with tempfile.TemporaryDirectory(prefix="broadcaster-") as scratch:
+            yield Path(scratch) / f"{stem}.mp3"
+    else:
+        yield output
 
 
 @cli.command()
@@ -170,6 +193,7 @@ def inspection(prepared: render.Prepared) -> dict:
                 "story": story,
                 "role": seg.role,
                 "speaker": seg.speaker,
+                "gender": seg.gender,
                 "voice": seg.voice,
                 "engine_voice": prepared.profiles[seg.voice].voice,
                 "text": seg.text,
@@ -203,9 +227,23 @@ def _inspection_table(prepared: render.Prepared) -> str:
             f"{i:>3}  {story:<5}  {seg.role:<9}  {_clip(seg.speaker or '-', 18):<18}  "
             f"{seg.voice:<12}  {_clip(seg.text)}"
         )
+    lines += ["", "People:"]
+    lines += [
+        f"  {_clip(seg.speaker or f'({seg.role})', 24):<24}  {seg.gender or '-':<6}  "
+        f"{seg.voice:<12}  {prepared.people[key].why}"
+        for key, seg in _people(b).items()
+    ]
     lines += ["", f"Skipped ({len(b.skipped)}):"]
     lines += [f"  story {s.story}: {s.reason}: {_clip(s.text)}" for s in b.skipped]
     return "\n".join(lines)
+
+
+def _people(bulletin) -> dict:
+    """Each speaker's first segment, by person, in order of appearance."""
+    first: dict = {}
+    for _, seg in bulletin.segments():
+        first.setdefault(person_key(seg), seg)
+    return first
 
 
 @cli.command()

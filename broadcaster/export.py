@@ -136,10 +136,19 @@ def export_mp3(
     try:
         _encode(ffmpeg, programme, partial, ffmetadata(tags, chapters), bitrate)
         _add_comment(partial, tags.comment)
+        # mkstemp makes the file 0600; a finished file gets what any new file would.
+        os.chmod(partial, 0o666 & ~_umask())
         os.replace(partial, target)
     finally:
         if os.path.exists(partial):
             os.unlink(partial)
+
+
+def _umask() -> int:
+    """The process's umask (reading it means setting it: set it straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _add_comment(path: str, comment: str) -> None:

@@ -69,11 +69,9 @@ def assemble(parts: list[Part], timing: Timing = Timing()) -> tuple[AudioSegment
     starts: list[int] = []
     position = len(chunks[0])
     for index, part in enumerate(parts):
-        if index:
-            chunks.append(
-                _silence(timing.story_gap_ms if part.new_story else timing.section_gap_ms)
-            )
-            position += len(chunks[-1])
+        gap = (timing.story_gap_ms if part.new_story else timing.section_gap_ms) if index else 0
+        chunks.append(_silence(gap + part.pause_ms))
+        position += len(chunks[-1])
         starts.append(position // SAMPLE_WIDTH)
         chunks.append(_pcm(part.clip))
         position += len(chunks[-1])

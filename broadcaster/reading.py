@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import sys
 from pathlib import Path
 
 import charset_normalizer
@@ -38,11 +39,25 @@ def read_transcript(path: str | Path, encoding: str | None = None) -> str:
     text = _decode(raw, path, encoding)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        raise InputError(f"{path} is empty", "give a transcript with some words in it")
+        where = "standard input" if str(path) == STDIN else path
+        raise InputError(f"{where} is empty", "give a transcript with some words in it")
     return text
 
 
+STDIN = "-"
+"""The transcript path that means standard input."""
+
+
 def _read_bytes(path: Path) -> bytes:
+    if str(path) == STDIN:
+        raw = sys.stdin.buffer.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            raise InputError(
+                f"standard input holds over {MAX_BYTES // 2**20} MiB; longer transcripts "
+                "are refused",
+                "split it into bulletins",
+            )
+        return raw
     if path.is_dir():
         raise InputError(f"{path} is a directory, not a transcript", "give a text file")
     try:

@@ -8,7 +8,7 @@ import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from broadcaster import dialects, export, mix
+from broadcaster import dialects, export, gender, mix
 from broadcaster.audio import AudioSegment
 from broadcaster.casting import (
     VoiceProfile,
@@ -18,10 +18,10 @@ from broadcaster.casting import (
     load_profiles,
     with_overrides,
 )
-from broadcaster.engine import Engine
+from broadcaster.engines import Engine
 from broadcaster.errors import InputError
 from broadcaster.lexicon import load_lexicon
-from broadcaster.reading import read_transcript
+from broadcaster.reading import STDIN, read_transcript
 from broadcaster.script import Bulletin, Segment
 from broadcaster.speech import speakable
 
@@ -42,7 +42,11 @@ class Prepared:
     """A transcript read, parsed, made speakable and cast."""
 
     bulletin: Bulletin
+    """The cast bulletin, with spoken text."""
     profiles: dict[str, VoiceProfile]
+    """Every profile a segment may name, by name."""
+    people: dict[str, gender.Guess]
+    """Each speaker's inferred gender and why, by :func:`gender.person_key`."""
 
 
 @dataclass(frozen=True)
@@ -67,12 +71,14 @@ def prepare(
     bulletin = replace(bulletin, source=str(script))
     folder = voices or default_voices_dir()
     profiles, chosen = with_overrides(load_profiles(folder, engine), overrides or {}, engine)
-    bulletin = cast(bulletin, profiles, load_pins(folder, profiles), chosen)
+    pins = load_pins(folder, profiles)
+    people = gender.infer(bulletin, {k: p.gender for k, p in pins.items() if p.gender})
+    bulletin = cast(bulletin, profiles, pins, chosen, people)
     lexicon = load_lexicon([folder / "lexicon.toml"], {p.name for p in profiles})
     bulletin = readable(
         bulletin.map_segments(lambda s: replace(s, spoken=speakable(s.text, lexicon, s.voice)))
     )
-    return Prepared(bulletin, {p.name: p for p in profiles})
+    return Prepared(bulletin, {p.name: p for p in profiles}, people)
 
 
 def _unreadable(char: str) -> bool:
@@ -156,6 +162,7 @@ def synthesize(prepared: Prepared, engine: Engine) -> list[mix.Part]:
 def tags_for(bulletin: Bulletin) -> export.Tags:
     """ID3 tags: title, station as artist, date, genre Speech, the source in the comment."""
     source = Path(bulletin.source).name if bulletin.source else "unknown"
+    source = "standard input" if source == STDIN else source
     return export.Tags(
         bulletin.display_title(),
         bulletin.station,

@@ -23,6 +23,8 @@ class Segment:
     """The text sent to the engine (filled in by speech normalisation)."""
     voice: str | None = None
     """The voice profile name (filled in by casting)."""
+    gender: str | None = None
+    """The speaker's inferred gender, ``female`` or ``male`` (filled in by casting)."""
     pause_ms: int = 0
     """Extra silence before this segment (a producer script's ``[pause 2s]``)."""
 

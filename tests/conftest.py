@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from broadcaster.engine import EspeakEngine, get_engine
+from broadcaster.engines import get_engine
+from broadcaster.engines.espeak import EspeakEngine
 from broadcaster.export import find_ffmpeg
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -120,11 +120,8 @@ def test_kbs_web_example() -> None:
             "She added that the floating displays will return if the weather clears. "
             "Shop owners along the river fear the change will keep visitors away.",
         ),
-        (
-            "soundbite",
-            "Oh Hye-rin",
-            "(Will you still go?) Of course, my children have been waiting all year.",
-        ),
+        ("reporter", None, "Will you still go?"),
+        ("soundbite", "Oh Hye-rin", "Of course, my children have been waiting all year."),
         ("reporter", None, "The festival opens on Saturday and runs for ten days."),
         (
             "anchor",
@@ -282,9 +279,31 @@ def test_kbs_web_soundbite_with_no_words(lines: str, speaker: str) -> None:
     ]
 
 
-def test_kbs_web_reporter_question_stays_in_the_quote() -> None:
+def test_kbs_web_reporter_question_is_the_reporters() -> None:
+    # DIALECTS.md: a question in brackets inside a quote is the reporter's own.
     bulletin = kbs('T\n[Pkg]\n[Soundbite] Kim(Official) : "(Will you meet them?) No comment."')
-    assert turns(bulletin) == [("soundbite", "Kim", "(Will you meet them?) No comment.")]
+    assert turns(bulletin) == [
+        ("reporter", None, "Will you meet them?"),
+        ("soundbite", "Kim", "No comment."),
+    ]
+
+
+def test_kbs_web_question_mid_quote_and_unquoted() -> None:
+    bulletin = kbs(
+        "T\n[Anchor Lead]\nA.\n[Soundbite] Kim(Official) : Yes. (And next year?) Maybe.\nB."
+    )
+    assert turns(bulletin) == [
+        ("anchor", None, "A."),
+        ("soundbite", "Kim", "Yes."),
+        ("anchor", None, "And next year?"),
+        ("soundbite", "Kim", "Maybe."),
+        ("anchor", None, "B."),
+    ]
+
+
+def test_kbs_web_brackets_without_a_question_stay_with_the_speaker() -> None:
+    bulletin = kbs('T\n[Pkg]\n[Soundbite] Kim(Official) : "We (the union) said no."')
+    assert turns(bulletin) == [("soundbite", "Kim", "We (the union) said no.")]
 
 
 def test_kbs_web_markers_ignore_case_and_spacing() -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from broadcaster.engine import SAMPLE_RATE, Delivery
+from broadcaster.engines import Delivery
+from broadcaster.engines.espeak import SAMPLE_RATE
 from broadcaster.errors import EngineError, VoiceError
 from tests.conftest import KBS, run_cli
 
@@ -60,9 +61,24 @@ def test_unknown_variant_is_an_error(engine):
     assert caught.value.message == "unknown voice variant 'nosuchvariant' in 'en-us+nosuchvariant'"
 
 
-@pytest.mark.parametrize("voice", ["en-us", "gmw/en-us", "English (America)", "en-us+f3", "en-gb"])
+@pytest.mark.parametrize(
+    "voice", ["en-us", "gmw/en-us", "English (America)", "en-us+f3", "en", "en-gb-x-rp+m4"]
+)
 def test_voice_spellings_accepted(engine, voice):
     engine.check_voice(voice)
+
+
+@pytest.mark.parametrize("voice", ["en-gb", "en-gb+m4", "en-gb+f3"])
+def test_listed_but_unsettable_voice_is_refused_with_close_ids(engine, voice):
+    # ENGINE-NOTES.md: eSpeak lists en-gb, yet espeak_SetVoiceByName fails for it.
+    with pytest.raises(VoiceError) as caught:
+        engine.check_voice(voice)
+    assert caught.value.message == f"the engine cannot set voice {voice!r}"
+    variant = voice.partition("+")[1] + voice.partition("+")[2]
+    close = caught.value.hint.removeprefix("close voice ids that work: ").split(", ")
+    assert f"en-gb-x-rp{variant}" in close
+    for suggestion in close:
+        engine.check_voice(suggestion)  # every suggestion really works
 
 
 @pytest.mark.parametrize("text", ["...", "—", "   "])
@@ -73,7 +89,7 @@ def test_no_audio_is_an_error_naming_the_section(engine, text):
 
 
 TIMEOUT_SCRIPT = """
-from broadcaster.engine import Delivery, get_engine
+from broadcaster.engines import Delivery, get_engine
 from broadcaster.errors import EngineError
 engine = get_engine()
 engine.timeout_s = -1.0

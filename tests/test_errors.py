@@ -70,7 +70,7 @@ def test_inspect_reports_the_same_errors(tmp_path):
 def voices_with(tmp_path: Path, name: str, body: str) -> Path:
     folder = tmp_path / "voices"
     folder.mkdir()
-    for role, voice in (("anchor", "en-us"), ("reporter", "en-gb"), ("soundbite", "en-us+m3")):
+    for role, voice in (("anchor", "en-us"), ("reporter", "en-gb-x-rp"), ("soundbite", "en-us+m3")):
         (folder / f"{role}.toml").write_text(f'role = "{role}"\nvoice = "{voice}"\n')
     (folder / name).write_text(body)
     return folder

@@ -1,7 +1,7 @@
 """Golden segmentations: ``inspect --json`` of the corpus and of every example, compared whole.
 
-Regenerate after an intended change with ``UPDATE_GOLDEN=1 pytest tests/test_golden.py`` and
-read the diff before committing it.
+Regenerate after an intended change with ``UPDATE_GOLDEN=1 pytest tests/test_golden.py`` (those
+tests then fail on purpose: a rewritten golden proves nothing), read the diff, and run again.
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ def test_golden_segmentation(script):
     golden = GOLDEN / f"{script.stem}.json"
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(json.dumps(got, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        # A rewritten golden proves nothing: this run fails, the next one compares.
+        pytest.fail(f"rewrote {golden.name}: read its diff, then run without UPDATE_GOLDEN")
     assert got == json.loads(golden.read_text(encoding="utf-8"))
 
 

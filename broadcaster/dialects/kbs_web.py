@@ -25,6 +25,8 @@ PERSON = re.compile(
     r"^(?P<name>[^\W\d_][\w.'’\- ]{0,60}?)\s*(?P<title>\([^()]*\))\s*(?::\s*|(?=[\"“])|$)"
 )
 ORGANISATION = re.compile(r"^\((?P<name>[^()]+)\)\s*:\s*")
+QUESTION = re.compile(r"\(([^()]*\?)\s*\)")
+"""The reporter's own question inside a soundbite: ``(Will you still go?) Of course.``"""
 CLOSING_QUOTES = {'"': '"', "“": "”"}
 
 
@@ -121,14 +123,25 @@ class _Page:
 
     def _quote(self, speaker: str | None, words: str) -> None:
         """The soundbite is the quotation, or the whole line when it is not quoted."""
-        self.out.voice("soundbite", speaker)
         closing = CLOSING_QUOTES.get(words[:1])
         end = words.find(closing, 1) if closing else -1
         if end < 0:
-            self.out.say(words[1:] if closing else words)
+            self._soundbite_words(speaker, words[1:] if closing else words)
             after = ""
         else:
-            self.out.say(words[1:end])
+            self._soundbite_words(speaker, words[1:end])
             after = words[end + 1 :]
         self.out.voice(self.resume)
         self.out.say(after)
+
+    def _soundbite_words(self, speaker: str | None, words: str) -> None:
+        """The speaker's words; a question in brackets among them is the reporter's."""
+        start = 0
+        for question in QUESTION.finditer(words):
+            self.out.voice("soundbite", speaker)
+            self.out.say(words[start : question.start()])
+            self.out.voice(self.resume)
+            self.out.say(question.group(1))
+            start = question.end()
+        self.out.voice("soundbite", speaker)
+        self.out.say(words[start:])

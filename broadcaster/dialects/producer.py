@@ -74,8 +74,8 @@ def _line(line: str, builder: Builder) -> None:
     if COMMENT.match(line):
         builder.skip("comment", line)
     elif heading:
-        builder.skip("headline", line)
         builder.story(heading.group(1) or None)
+        builder.skip("headline", line)
     elif turn:
         role, name, _title, words = turn.groups()
         builder.skip("speaker label", line[: turn.start(4)])

@@ -1,4 +1,4 @@
-"""The speech engine: pyttsx3 driving eSpeak NG, with every known quirk handled here.
+"""The eSpeak NG engine: pyttsx3 driving eSpeak NG, with every known quirk handled here.
 
 This is the only module that imports pyttsx3. The quirks it hides are measured in
 ``ENGINE-NOTES.md``; each workaround below cites the upstream issue that forced it.
@@ -7,6 +7,7 @@ This is the only module that imports pyttsx3. The quirks it hides are measured i
 from __future__ import annotations
 
 import ctypes
+import difflib
 import glob
 import os
 import re
@@ -14,11 +15,10 @@ import tempfile
 import threading
 import time
 import wave
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from broadcaster.audio import AudioSegment
+from broadcaster.engines import Delivery, EngineInfo, EngineVoice
 from broadcaster.errors import EngineError, VoiceError
 
 SAMPLE_RATE = 22050
@@ -35,54 +35,6 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 """Control characters: Ctrl-A would start an eSpeak embedded command."""
 DATA_ENV = "ESPEAK_DATA_PATH"
 """eSpeak NG's own variable for its data folder."""
-
-
-@dataclass(frozen=True)
-class EngineVoice:
-    """A voice the engine offers."""
-
-    id: str
-    """Identifier to put in a profile, e.g. ``gmw/en-us``."""
-    name: str
-    """Human name, e.g. ``English (America)``."""
-    language: str
-    """Language code, e.g. ``en-us`` (also accepted as a voice id)."""
-    gender: str | None
-    """``Male``, ``Female`` or unknown."""
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """How one voice reads: what the engine needs from a voice profile."""
-
-    voice: str
-    """Engine voice id, optionally with a ``+variant`` suffix."""
-    rate: int = 165
-    """Words per minute."""
-    pitch: int = 50
-    """0-100."""
-    volume: float = 1.0
-    """0.0-1.0."""
-
-
-@dataclass(frozen=True)
-class EngineInfo:
-    """Where the engine comes from (what ``broadcaster doctor`` prints)."""
-
-    library: str
-    source: str
-    data: str
-    version: str
-
-
-class Engine(Protocol):
-    """What the pipeline needs from a speech engine."""
-
-    def voices(self) -> list[EngineVoice]: ...
-
-    def check_voice(self, voice: str) -> None: ...
-
-    def synthesize(self, text: str, delivery: Delivery, label: str) -> AudioSegment: ...
 
 
 def _has_data(folder: str | None) -> bool:
@@ -167,6 +119,7 @@ class EspeakEngine:
         self.info = EngineInfo(library, source, data, _version())
         self._voices = self._list_voices()
         self._variants = {p.name.lower() for p in Path(data, "voices", "!v").glob("*")}
+        self._proven: dict[str, bool] = {}
 
     def _list_voices(self) -> list[EngineVoice]:
         return [
@@ -179,9 +132,12 @@ class EspeakEngine:
         return list(self._voices)
 
     def check_voice(self, voice: str) -> None:
-        """Raise unless ``voice`` names an engine voice (id, language or name, +variant).
+        """Raise unless the engine can really set ``voice`` (id, language or name, +variant).
 
-        An unknown voice raises nothing in pyttsx3: the error only reaches callbacks.
+        Listing a voice is no proof: ``en-gb`` is listed, yet ``espeak_SetVoiceByName``
+        fails for it and for ``en-gb+m4`` (ENGINE-NOTES.md). So each id is tried once,
+        and the answer cached. An unknown voice raises nothing in pyttsx3 itself: the
+        error only reaches callbacks.
         """
         base, _, variant = voice.partition("+")
         names = {n.lower() for v in self._voices for n in (v.id, v.language, v.name)}
@@ -196,6 +152,29 @@ class EspeakEngine:
                 f"unknown voice variant {variant!r} in {voice!r}",
                 "variants include m1-m7, f1-f5 and others in espeak-ng-data/voices/!v",
             )
+        if not self._settable(voice):
+            close = ", ".join(self.close_voices(voice)) or "none"
+            raise VoiceError(
+                f"the engine cannot set voice {voice!r}",
+                f"close voice ids that work: {close}",
+            )
+
+    def _settable(self, voice: str) -> bool:
+        """Whether eSpeak accepts ``voice``, tried once per id while the engine is idle."""
+        if voice not in self._proven:
+            self._espeak.Synchronize()
+            self._proven[voice] = self._espeak.SetVoiceByName(voice.encode("utf-8")) == 0
+        return self._proven[voice]
+
+    def close_voices(self, voice: str, count: int = 4) -> list[str]:
+        """Voice ids like ``voice`` (same language and variant) that the engine can set."""
+        base, plus, variant = voice.partition("+")
+        language = base.lower().split("/")[-1].split("-")[0]
+        ids = {n for v in self._voices for n in (v.id, v.language) if n}
+        ids = {n for n in ids if n.split("/")[-1].startswith(language)} or ids
+        near = difflib.get_close_matches(base.lower(), sorted(ids), n=4 * count, cutoff=0.5)
+        found = [f"{n}{plus}{variant}" for n in near]
+        return [v for v in found if self._settable(v)][:count]
 
     def synthesize(self, text: str, delivery: Delivery, label: str) -> AudioSegment:
         """Speak ``text`` and return the clip; ``label`` names the section in errors."""
@@ -278,14 +257,3 @@ def _version() -> str:
     lib.espeak_Info.restype = ctypes.c_char_p
     lib.espeak_Info.argtypes = [ctypes.POINTER(ctypes.c_char_p)]
     return lib.espeak_Info(None).decode()
-
-
-_ENGINE: EspeakEngine | None = None
-
-
-def get_engine() -> EspeakEngine:
-    """The process's one eSpeak engine (eSpeak cannot be initialised twice)."""
-    global _ENGINE
-    if _ENGINE is None:
-        _ENGINE = EspeakEngine()
-    return _ENGINE

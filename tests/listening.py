@@ -1,0 +1,50 @@
+"""What a listener hears, measured: pitch, silence and level of decoded audio."""
+
+from __future__ import annotations
+
+import numpy as np
+
+FRAME_S = 0.04
+HOP_S = 0.01
+LOWEST_HZ, HIGHEST_HZ = 60.0, 420.0
+
+
+def samples(pcm: bytes) -> np.ndarray:
+    """16-bit little-endian PCM as floats in [-1, 1)."""
+    return np.frombuffer(pcm, dtype="<i2").astype(np.float64) / 32768.0
+
+
+def median_f0(pcm: bytes, rate: int) -> float:
+    """The median fundamental frequency (Hz) of the voiced frames, by autocorrelation."""
+    x = samples(pcm)
+    size, hop = int(FRAME_S * rate), int(HOP_S * rate)
+    low, high = int(rate / HIGHEST_HZ), int(rate / LOWEST_HZ)
+    loudest = np.max(np.abs(x)) if x.size else 0.0
+    found = []
+    for start in range(0, x.size - size, hop):
+        frame = x[start : start + size]
+        if np.sqrt(np.mean(frame**2)) < 0.1 * loudest:
+            continue
+        frame = frame - frame.mean()
+        corr = np.correlate(frame, frame, "full")[size - 1 :]
+        if corr[0] <= 0:
+            continue
+        corr = corr / corr[0]
+        lag = low + int(np.argmax(corr[low:high]))
+        if corr[lag] > 0.5:
+            found.append(rate / lag)
+    return float(np.median(found)) if found else 0.0
+
+
+def silent_runs(pcm: bytes, rate: int, threshold: float = 0.01, min_s: float = 0.2):
+    """(start_s, end_s) of every stretch quieter than ``threshold`` for at least ``min_s``."""
+    x = np.abs(samples(pcm)) >= threshold
+    edges = np.flatnonzero(np.diff(np.concatenate(([True], x, [True])).astype(np.int8)))
+    runs = zip(edges[::2], edges[1::2], strict=True)
+    return [(a / rate, b / rate) for a, b in runs if (b - a) / rate >= min_s]
+
+
+def peak(pcm: bytes) -> float:
+    """The largest absolute sample, 0.0-1.0."""
+    x = samples(pcm)
+    return float(np.max(np.abs(x))) if x.size else 0.0
