@@ -135,29 +135,31 @@ class EspeakEngine:
         """Raise unless the engine can really set ``voice`` (id, language or name, +variant).
 
         Listing a voice is no proof: ``en-gb`` is listed, yet ``espeak_SetVoiceByName``
-        fails for it and for ``en-gb+m4`` (ENGINE-NOTES.md). So each id is tried once,
-        and the answer cached. An unknown voice raises nothing in pyttsx3 itself: the
-        error only reaches callbacks.
+        fails for it and for ``en-gb+m4`` (ENGINE-NOTES.md); ``en`` is not listed and
+        works. So each id is tried once, and the answer cached. An unknown voice raises
+        nothing in pyttsx3 itself: the error only reaches callbacks.
         """
         base, _, variant = voice.partition("+")
-        names = {n.lower() for v in self._voices for n in (v.id, v.language, v.name)}
-        if base.lower() not in names:
-            english = sorted(v.language for v in self._voices if v.language.startswith("en"))
-            raise VoiceError(
-                f"unknown engine voice {base!r}",
-                f"English voices: {', '.join(english)}; `broadcaster voices` lists all",
-            )
         if variant and variant.lower() not in self._variants:
+            # eSpeak sets "en-us+nosuch" without complaint, reading it as plain en-us.
             raise VoiceError(
                 f"unknown voice variant {variant!r} in {voice!r}",
                 "variants include m1-m7, f1-f5 and others in espeak-ng-data/voices/!v",
             )
-        if not self._settable(voice):
-            close = ", ".join(self.close_voices(voice)) or "none"
+        if self._settable(voice):
+            return
+        names = {n.lower() for v in self._voices for n in (v.id, v.language, v.name)}
+        close = ", ".join(self.close_voices(voice)) or "none"
+        if base.lower() not in names:
+            english = sorted(v.language for v in self._voices if v.language.startswith("en"))
             raise VoiceError(
-                f"the engine cannot set voice {voice!r}",
-                f"close voice ids that work: {close}",
+                f"unknown engine voice {base!r}",
+                f"close ids: {close}; English voices: {', '.join(english)}; "
+                "`broadcaster voices` lists all",
             )
+        raise VoiceError(
+            f"the engine cannot set voice {voice!r}", f"close voice ids that work: {close}"
+        )
 
     def _settable(self, voice: str) -> bool:
         """Whether eSpeak accepts ``voice``, tried once per id while the engine is idle."""
