@@ -119,7 +119,8 @@ def render_cmd(
 ) -> None:
     """Render SCRIPT (a transcript, - for stdin) to an MP3 bulletin (-o - for stdout)."""
     engine = get_engine()
-    prepared = render.prepare(script, engine, voices, dialect, encoding, overrides)
+    options = render.Options(voices, dialect, encoding, overrides, bitrate)
+    prepared = render.prepare(script, engine, options)
     to_stdout = output == Path("-")
     stem = "stdin" if str(script) == "-" else script.stem
     with _destination(output, stem) as target:
@@ -171,7 +172,8 @@ def inspect(
     as_json: bool,
 ) -> None:
     """Show how SCRIPT is segmented and cast, without synthesising."""
-    prepared = render.prepare(script, get_engine(), voices, dialect, encoding, overrides)
+    options = render.Options(voices, dialect, encoding, overrides)
+    prepared = render.prepare(script, get_engine(), options)
     if as_json:
         click.echo(json.dumps(inspection(prepared), ensure_ascii=False, indent=2))
     else:

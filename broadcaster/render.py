@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 import warnings
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from broadcaster import dialects, export, gender, mix
@@ -58,19 +59,28 @@ class Rendered:
     chapters: list[mix.Chapter]
 
 
-def prepare(
-    script: Path,
-    engine: Engine,
-    voices: Path | None = None,
-    dialect: str | None = None,
-    encoding: str | None = None,
-    overrides: dict[str, str] | None = None,
-) -> Prepared:
+@dataclass(frozen=True)
+class Options:
+    """Everything a user can choose about one render (batch passes it through whole)."""
+
+    voices: Path | None = None
+    """Folder of voice profiles (None: the shipped cast)."""
+    dialect: str | None = None
+    """Transcript style to force (None: detect it)."""
+    encoding: str | None = None
+    """Text encoding to force (None: detect it)."""
+    overrides: Mapping[str, str] = field(default_factory=dict)
+    """Role -> profile name or engine voice id, for every person of that role."""
+    bitrate: str = "128k"
+    """Encoder bitrate."""
+
+
+def prepare(script: Path, engine: Engine, options: Options = Options()) -> Prepared:
     """Everything short of synthesis (what ``inspect`` shows)."""
-    bulletin = dialects.parse(read_transcript(script, encoding), dialect)
+    bulletin = dialects.parse(read_transcript(script, options.encoding), options.dialect)
     bulletin = replace(bulletin, source=str(script))
-    folder = voices or default_voices_dir()
-    profiles, chosen = with_overrides(load_profiles(folder, engine), overrides or {}, engine)
+    folder = options.voices or default_voices_dir()
+    profiles, chosen = with_overrides(load_profiles(folder, engine), options.overrides, engine)
     pins = load_pins(folder, profiles)
     people = gender.infer(bulletin, {k: p.gender for k, p in pins.items() if p.gender})
     bulletin = cast(bulletin, profiles, pins, chosen, people)
@@ -169,6 +179,11 @@ def tags_for(bulletin: Bulletin) -> export.Tags:
         bulletin.date,
         f"Rendered by broadcaster from {source}",
     )
+
+
+def render_file(script: Path, output: Path, options: Options, engine: Engine) -> Rendered:
+    """Read, prepare and render ``script`` to ``output``: one bulletin, start to end."""
+    return render(prepare(script, engine, options), engine, output, options.bitrate)
 
 
 def render(prepared: Prepared, engine: Engine, output: Path, bitrate: str = "128k") -> Rendered:

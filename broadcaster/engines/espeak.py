@@ -33,6 +33,8 @@ LIBRARY_ENV = "BROADCASTER_ESPEAK_LIBRARY"
 """Path of a libespeak-ng to use instead of the system's or the wheel's."""
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 """Control characters: Ctrl-A would start an eSpeak embedded command."""
+CHARS_UTF8 = 1
+"""espeak_TextToPhonemes text mode: UTF-8."""
 DATA_ENV = "ESPEAK_DATA_PATH"
 """eSpeak NG's own variable for its data folder."""
 
@@ -177,6 +179,32 @@ class EspeakEngine:
         near = difflib.get_close_matches(base.lower(), sorted(ids), n=4 * count, cutoff=0.5)
         found = [f"{n}{plus}{variant}" for n in near]
         return [v for v in found if self._settable(v)][:count]
+
+    def phonemes(self, text: str, voice: str, ipa: bool = True) -> list[str]:
+        """``text`` as eSpeak's phonemes in ``voice``, one string per clause.
+
+        IPA by default; eSpeak's own mnemonics (what ``espeak-ng -x`` prints) with
+        ``ipa=False``. ``espeak_TextToPhonemes`` returns one clause per call and drops
+        the punctuation between clauses, so callers that need it must keep it themselves.
+        """
+        self.check_voice(voice)
+        lib = self._espeak.dll
+        lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
+        lib.espeak_TextToPhonemes.argtypes = [
+            ctypes.POINTER(ctypes.c_void_p),
+            ctypes.c_int,
+            ctypes.c_int,
+        ]
+        self._espeak.Synchronize()
+        self._espeak.SetVoiceByName(voice.encode("utf-8"))
+        data = ctypes.create_string_buffer(CONTROL.sub(" ", text).encode("utf-8"))
+        pointer = ctypes.c_void_p(ctypes.addressof(data))
+        clauses = []
+        while pointer.value:
+            found = lib.espeak_TextToPhonemes(ctypes.byref(pointer), CHARS_UTF8, 0x02 if ipa else 0)
+            if found and found.strip():
+                clauses.append(found.decode("utf-8").strip())
+        return clauses
 
     def synthesize(self, text: str, delivery: Delivery, label: str) -> AudioSegment:
         """Speak ``text`` and return the clip; ``label`` names the section in errors."""
