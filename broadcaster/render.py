@@ -24,6 +24,7 @@ from broadcaster.errors import InputError
 from broadcaster.lexicon import load_lexicon
 from broadcaster.reading import STDIN, read_transcript
 from broadcaster.script import Bulletin, Segment
+from broadcaster.sentences import sentences
 from broadcaster.speech import speakable
 
 MAX_SPOKEN_CHARS = 300_000
@@ -31,11 +32,10 @@ MAX_SPOKEN_CHARS = 300_000
 CHARS_PER_HOUR = 54_000
 """About 15 characters a second at news-reading pace."""
 CHUNK_CHARS = 2000
-"""Long sections are synthesised a few sentences at a time (bounded engine calls)."""
+"""The longest text sent to the engine in one call."""
 LATIN = re.compile(r"[\u00a0-\u024f\u1e00-\u1eff\u2000-\u206f\u20a0-\u20cf]")
 """Latin letters and the punctuation and currency blocks, beyond ASCII."""
 WORD = re.compile(r"\w")
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 @dataclass(frozen=True)
@@ -125,14 +125,20 @@ def section_title(story: int, segment: Segment) -> str:
     return f"Story {story}: {segment.role}{who}"
 
 
-def chunks(text: str, limit: int = CHUNK_CHARS) -> list[str]:
-    """``text`` cut at sentence ends into pieces of at most ``limit`` characters where possible."""
+def utterances(text: str, limit: int = CHUNK_CHARS) -> list[str]:
+    """What the engine is asked to say, one call each: the sentences of ``text``, a
+    sentence longer than ``limit`` characters cut between words (bounded engine calls)."""
     pieces: list[str] = []
-    for sentence in SENTENCE_END.split(text):
-        if pieces and len(pieces[-1]) + 1 + len(sentence) <= limit:
-            pieces[-1] += " " + sentence
-        else:
-            pieces.append(sentence)
+    for sentence in sentences(text):
+        words = sentence.split()
+        line = ""
+        for word in words:
+            if line and len(line) + 1 + len(word) > limit:
+                pieces.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        pieces.append(line)
     return pieces
 
 
@@ -157,7 +163,7 @@ def synthesize(prepared: Prepared, engine: Engine) -> list[mix.Part]:
     for story, segment in prepared.bulletin.segments():
         title = section_title(story, segment)
         delivery = prepared.profiles[segment.voice].delivery
-        clips = [engine.synthesize(piece, delivery, title) for piece in chunks(segment.spoken)]
+        clips = [engine.synthesize(u, delivery, title) for u in utterances(segment.spoken)]
         clip = AudioSegment(
             data=b"".join(c.raw_data for c in clips),
             sample_width=2,
