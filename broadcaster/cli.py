@@ -207,6 +207,7 @@ def render_cmd(
     stem = "stdin" if str(script) == "-" else script.stem
     extension = options.format or "mp3"
     with _destination(output, f"{stem}.{extension}") as target:
+        _check_encoding(target, options)
         done = render.render(prepared, engine, target, options)
         if to_stdout:
             with open(target, "rb") as rendered:
@@ -227,6 +228,15 @@ def render_cmd(
     if not quiet:
         for chapter in done.chapters:
             click.echo(f"  {_minutes(chapter.start_ms / 1000):>7}  {chapter.title}", err=to_stdout)
+
+
+def _check_encoding(target: Path, options: render.Options) -> None:
+    """A format, sample rate or bitrate the output cannot take is a command-line mistake."""
+    try:
+        fmt = export.format_for(target, options.format)
+        export.encoding(fmt, options.sample_rate, options.channels, options.bitrate)
+    except BroadcasterError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 @contextmanager
@@ -278,6 +288,7 @@ def preview(
             if story is not None else f"speaker-{_slug(speaker)}")  # fmt: skip
     stem = "stdin" if str(script) == "-" else script.stem
     target = output or Path("output", "previews", f"{stem}-{what}.{options.format or 'mp3'}")
+    _check_encoding(target, options)
     done = render.preview(prepared, engine, chosen, target, options)
     for n, (story_n, seg) in enumerate(prepared.bulletin.segments(), 1):
         if n in chosen:

@@ -302,12 +302,13 @@ def _finish_tags(ffmpeg: str, path: Path, fmt: Format, tags: Tags, chapters: lis
     elif fmt.chapters == "vorbis":
         _vorbis(path, fmt, chapters)
     elif fmt.chapters == "mp4" and chapters:
-        _mp4_chapters(ffmpeg, path, chapters)
+        _remux_chapters(ffmpeg, path, fmt, chapters)
 
 
 def _id3(path: Path, tags: Tags, chapters: list[Chapter]) -> None:
-    """ID3v2 chapters (CTOC + CHAP) and a real COMM frame: ffmpeg would write the comment
-    as TXXX:comment, and cannot add chapters after the audio is encoded."""
+    """ID3v2 chapters (CTOC + CHAP) and a real COMM frame (ffmpeg would write the comment
+    as TXXX:comment). The CTOC gives the chapters' order; mutagen stores frames shortest
+    first, so tools that list CHAP frames in file order may list them out of order."""
     from mutagen.id3 import CHAP, COMM, CTOC, ID3, TIT2, CTOCFlags
 
     id3 = ID3(path)
@@ -335,17 +336,18 @@ def _vorbis(path: Path, fmt: Format, chapters: list[Chapter]) -> None:
     audio.save()
 
 
-def _mp4_chapters(ffmpeg: str, path: Path, chapters: list[Chapter]) -> None:
-    """MP4 chapter atoms: ffmpeg copies the encoded audio (no second encode) into a file
-    with the chapters, since they are known only once the programme has been laid out."""
-    with tempfile.TemporaryDirectory() as scratch:
+def _remux_chapters(ffmpeg: str, path: Path, fmt: Format, chapters: list[Chapter]) -> None:
+    """MP4 chapter atoms: ffmpeg copies the encoded audio
+    (no second encode) into a file with the chapters, known only once the programme has
+    been laid out."""
+    with tempfile.TemporaryDirectory(prefix="broadcaster-") as scratch:
         meta = Path(scratch, "chapters.txt")
         meta.write_text(ffmetadata(chapters), encoding="utf-8")
-        remuxed = Path(scratch, "chaptered.m4a")
+        remuxed = Path(scratch, f"chaptered.{fmt.name}")
         done = subprocess.run(
             [ffmpeg, "-v", "error", "-nostdin", "-i", str(path), "-f", "ffmetadata", "-i",
              str(meta), "-map", "0:a", "-map_metadata", "0", "-map_chapters", "1", "-c", "copy",
-             "-f", "mp4", str(remuxed)],
+             "-f", fmt.muxer, str(remuxed)],
             capture_output=True,
         )  # fmt: skip
         if done.returncode:

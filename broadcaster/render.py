@@ -30,7 +30,7 @@ from broadcaster.music import Music
 from broadcaster.reading import STDIN, read_transcript
 from broadcaster.script import Bulletin, Segment, Story
 from broadcaster.sentences import sentences
-from broadcaster.speech import speakable
+from broadcaster.speech import speakable, unglued
 
 MAX_SPOKEN_CHARS = 300_000
 """Longest bulletin rendered (about 6 hours): a sanity limit, not a memory one."""
@@ -221,7 +221,7 @@ def synthesize(
         clips = [mix.trimmed(_samples(engine.synthesize(u, delivery, label))) for u in said]
         # Captions show the words as written ("Kyiv", not the lexicon's "Keev") whenever
         # the written text has as many sentences as were spoken.
-        written = [w for w in sentences(segment.text) if WORD.search(w)]
+        written = [w for w in sentences(unglued(segment.text)) if WORD.search(w)]
         captions = written if len(written) == len(said) else said
         continues = previous is not None and (previous.role, previous.speaker) == (
             segment.role,

@@ -54,8 +54,10 @@ def _vtt_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def manifest(bulletin: Bulletin, timeline: Timeline, measured: Measurement, audio: dict) -> dict:
-    """The JSON manifest: metadata, stories and segments with their times, loudness."""
+def manifest(bulletin: Bulletin, timeline: Timeline, measured: dict, audio: dict) -> dict:
+    """The JSON manifest: metadata, stories and segments with their times, and loudness
+    (the target; integrated loudness and true peak of the PCM encoded; the makeup gain
+    added for a lossy codec)."""
     return {
         "title": bulletin.display_title(),
         "date": bulletin.date,
