@@ -239,7 +239,8 @@ def _from_name(name: str, first_names) -> Guess:
 def given_name(name: str) -> str | None:
     """The given name to look up: ``Helen`` of Helen Marsh, ``Seoyeon`` of Park Seo-yeon."""
     words = _name_words(name)
-    if len(words) < 2 or len(words[0]) < 2 or words[0].lower() in UNNAMED:
+    described = any(w.islower() for w in words)  # "Hotel employee", "Crane operator"
+    if len(words) < 2 or len(words[0]) < 2 or words[0].lower() in UNNAMED or described:
         return None
     if words[0].lower() in KOREAN_SURNAMES or any("-" in w for w in words[1:]):
         return "".join(words[1:]).replace("-", "").title()
