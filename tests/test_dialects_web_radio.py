@@ -196,13 +196,15 @@ def test_kbs_web_without_headline_opens_an_untitled_story() -> None:
     assert turns(bulletin) == [("anchor", None, "Trains run again.")]
 
 
-def test_kbs_web_repeated_headline_only_on_the_next_line() -> None:
-    bulletin = kbs("RAIL STRIKE ENDS\nRail strike ends\n[Pkg]\nRail strike ends")
-    assert dropped(bulletin)[:2] == [
+def test_kbs_web_repeated_headline_anywhere_is_skipped() -> None:
+    bulletin = kbs("RAIL STRIKE ENDS\nRail strike ends\n[Pkg]\nTrains run.\nRail strike ends")
+    assert dropped(bulletin) == [
         (1, "headline", "RAIL STRIKE ENDS"),
         (1, "repeated headline", "Rail strike ends"),
+        (1, "label", "[Pkg]"),
+        (1, "repeated headline", "Rail strike ends"),
     ]
-    assert turns(bulletin) == [("reporter", None, "Rail strike ends")]
+    assert turns(bulletin) == [("reporter", None, "Trains run.")]
 
 
 def test_kbs_web_numbered_heading_starts_the_next_story_only() -> None:

@@ -118,6 +118,8 @@ TITLE_WORDS = frozenset({
 """Words that end a title before a name: ``Foreign Ministry Spokesperson Kang Min-ho``."""
 LEADING_WORDS = frozenset({"our", "here's", "here", "now", "and", "so", "next", "then", "first"})
 """Words that may open a hand-over sentence but are never part of a name."""
+KOREAN_NAME = re.compile(r"\b[A-Z][a-z]{1,4}\s+[A-Z][a-z]{1,6}-[a-z]{1,6}(?=\s*$)")
+"""A Korean name closing a description: ``Farmer Yoo Min-su``."""
 NESTED = r"\((?:[^()]|\([^()]*\))*\)"
 """A parenthesis that may hold one more: ``(Defense Ministry (June 25))``."""
 
@@ -126,6 +128,8 @@ def person(description: str) -> str | None:
     """The person a description names: no glued sentence, no notes in brackets, no
     "Our", no title before the name; the description itself when it names nobody."""
     description = re.sub(NESTED, " ", re.split(r"[.!?](?=\S)|[.!?]\s", description)[-1])
+    if korean := KOREAN_NAME.search(description):
+        return korean.group(0)
     words = description.split()
     titles = [n for n, w in enumerate(words) if w.lower() in TITLE_WORDS]
     if titles and titles[-1] < len(words) - 1:
