@@ -218,3 +218,80 @@ def test_kbs_web_unnamed_soundbite_with_nested_date_and_quote() -> None:
         ("soundbite", "NK Central TV", "Drills begin."),
         ("reporter", None, "A."),
     ]
+
+
+# --- US public radio ---------------------------------------------------------------
+
+NPR_PAGE = """Weekend Edition
+Harbor Ferries Get A Second Life
+Originally published on March 8, 2025 8:12 am
+Transcript
+ANA LIMA, HOST:
+
+Two old ferries are back in service this spring. Priya Okafor reports.
+
+PRIYA OKAFOR, BYLINE: The boats were built in the 1960s.
+
+Mayor JUNE HOLLIS: We could not let them go for scrap. (Laughter)
+
+OKAFOR: Some riders came a long way.
+
+Unidentified Woman #2: (Through interpreter) I came from Busan to see them.
+
+Unidentified Man: It is a good day. Transcript provided by NPR, Copyright NPR.
+
+Sen. TOMAS REID: I voted for the money.
+
+HOLLIS: And we spent it well.
+
+NPR transcripts are created on a rush deadline by a contractor. Accuracy and availability may vary.
+"""
+
+
+def test_public_radio_page_with_header_credits_and_titled_labels() -> None:
+    bulletin = parsed(public_radio, NPR_PAGE)
+    assert (bulletin.date, bulletin.station) == ("2025-03-08", "NPR")
+    assert turns(bulletin) == [
+        (
+            "anchor",
+            "Ana Lima",
+            "Two old ferries are back in service this spring. Priya Okafor reports.",
+        ),
+        ("reporter", "Priya Okafor", "The boats were built in the 1960s."),
+        ("soundbite", "June Hollis", "We could not let them go for scrap."),
+        ("reporter", "Priya Okafor", "Some riders came a long way."),
+        ("soundbite", "Unidentified woman #2", "I came from Busan to see them."),
+        ("soundbite", "Unidentified man", "It is a good day."),
+        ("soundbite", "Tomas Reid", "I voted for the money."),
+        ("soundbite", "June Hollis", "And we spent it well."),
+    ]
+    reasons = [reason for _, reason, _ in dropped(bulletin)]
+    assert reasons[:4] == ["page furniture: header"] * 4
+    assert reasons.count("production cue") == 2
+    assert reasons[-1] == "page furniture: transcript notice"
+    assert "page furniture: credit" in reasons
+
+
+def test_public_radio_host_speaking_before_any_label() -> None:
+    bulletin = parsed(
+        public_radio,
+        "Fresh Start\nThis is THE HOUR. I'm Ana Lima.\nOur guest builds boats.\n"
+        "TOM REYES: Thanks.\nLIMA: Welcome.",
+    )
+    assert turns(bulletin) == [
+        ("anchor", "Ana Lima", "This is THE HOUR. I'm Ana Lima. Our guest builds boats."),
+        ("soundbite", "Tom Reyes", "Thanks."),
+        ("anchor", "Ana Lima", "Welcome."),
+    ]
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["President JANE DOE:", "Sen. JANE DOE:", "Dr. JANE DOE:", "Prime Minister JANE DOE:"],
+)
+def test_public_radio_title_before_the_caps_name(label: str) -> None:
+    bulletin = parsed(public_radio, f"ANA LIMA, HOST: Hi.\n{label} Yes.\nDOE: Again.")
+    assert turns(bulletin)[1:] == [
+        ("soundbite", "Jane Doe", "Yes."),
+        ("soundbite", "Jane Doe", "Again."),
+    ]

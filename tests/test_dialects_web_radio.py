@@ -414,7 +414,7 @@ def test_public_radio_example() -> None:
         ("anchor", "Nina Voss", "Priya Castellano in Saltmere."),
     ]
     assert dropped(bulletin) == [
-        (0, "date line", "April 14, 2025"),
+        (0, "page furniture: header", "April 14, 2025"),
         (1, "speaker label", "NINA VOSS, HOST:"),
         (1, "speaker label", "OMAR LINDQVIST, BYLINE:"),
         (1, "production cue", "(SOUNDBITE OF WAVES CRASHING)"),
@@ -557,10 +557,12 @@ def test_public_radio_station_and_notice() -> None:
     ]
 
 
-def test_public_radio_text_before_the_first_label_is_the_anchors() -> None:
-    assert turns(radio("Good morning.\nTOM REYES, BYLINE: Yes.")) == [
-        ("anchor", None, "Good morning."),
-        ("reporter", "Tom Reyes", "Yes."),
+def test_public_radio_text_before_the_first_label_is_page_furniture() -> None:
+    bulletin = radio("Morning Edition\nBuses Go Free\nTOM REYES, BYLINE: Yes.")
+    assert turns(bulletin) == [("reporter", "Tom Reyes", "Yes.")]
+    assert dropped(bulletin)[:2] == [
+        (0, "page furniture: header", "Morning Edition"),
+        (0, "page furniture: header", "Buses Go Free"),
     ]
 
 
