@@ -10,7 +10,7 @@ import warnings
 
 import pytest
 
-from broadcaster.dialects import kbs_radio, kbs_web, public_radio
+from broadcaster.dialects import arirang, kbs_radio, kbs_web, korean_web, parse, public_radio, voa
 from broadcaster.dialects.common import person
 from broadcaster.dialects.reporters import handover, signoff
 from broadcaster.script import Bulletin
@@ -295,3 +295,151 @@ def test_public_radio_title_before_the_caps_name(label: str) -> None:
         ("soundbite", "Jane Doe", "Yes."),
         ("soundbite", "Jane Doe", "Again."),
     ]
+
+
+# --- three more house styles -------------------------------------------------------
+
+KOREAN_WEB = """Rate Rise Surprises Markets
+Reporter: Jung Yeon-woo
+2025-05-02
+<Anchor>
+The central bank raised its key rate by half a point today.
+<Reporter>
+The decision was unanimous, the bank said.
+[Ko Min-seo/Central bank governor (Yesterday, National Assembly) : We had no other choice.]
+Markets had expected a smaller step.
+[Han Ji-min/Economist (Seoul)]: It came early.
+Yoo Da-in/Shop owner: My loan just got dearer.
+By Friday the won had steadied.
+<Anchor> Exporters welcomed the move.
+<Reporter> They expect a stronger won. Lee Min-ji, SBS News.
+(Reporter: Jung Yeon-woo, Video editing: Oh Se-ra)
+"""
+
+
+def test_korean_web_markers_soundbites_byline_and_signoff() -> None:
+    bulletin = parsed(korean_web, KOREAN_WEB)
+    assert (bulletin.title, bulletin.date, bulletin.station) == (
+        "Rate Rise Surprises Markets",
+        "2025-05-02",
+        "SBS",
+    )
+    assert [s.title for s in bulletin.stories] == ["Rate Rise Surprises Markets", None]
+    assert turns(bulletin) == [
+        ("anchor", None, "The central bank raised its key rate by half a point today."),
+        ("reporter", "Jung Yeon-woo", "The decision was unanimous, the bank said."),
+        ("soundbite", "Ko Min-seo", "We had no other choice."),
+        ("reporter", "Jung Yeon-woo", "Markets had expected a smaller step."),
+        ("soundbite", "Han Ji-min", "It came early."),
+        ("soundbite", "Yoo Da-in", "My loan just got dearer."),
+        ("reporter", "Jung Yeon-woo", "By Friday the won had steadied."),
+        ("anchor", None, "Exporters welcomed the move."),
+        ("reporter", "Lee Min-ji", "They expect a stronger won. Lee Min-ji, SBS News."),
+    ]
+    assert dropped(bulletin)[-1] == (
+        2,
+        "byline",
+        "(Reporter: Jung Yeon-woo, Video editing: Oh Se-ra)",
+    )
+
+
+ARIRANG = """NEWSCENTER 22:00
+(THIS IS THE TRANSCRIPT FOR ARIRANG NEWS THAT AIRED ON 02 May 2026- 22:00 KST.)
+Title: News Headlines
+Tonight on Newscenter, the rail strike ends.
+2015. 11. 2~
+Title: Rail strike ends after two days
+The two-day rail strike is over.
+Our labor correspondent Kwon Na-ri has the story.
+Unions and management agreed overnight.
+Kwon Na-ri, Arirang News.
+Title: Rain on the way
+Rain moves in tomorrow. Lee Ha-eun reports.
+Clouds gather over Jeju first.
+Lee Ha-eun, Arirang News.
+That is all for tonight.
+"""
+
+
+def test_arirang_titles_handovers_and_signoffs() -> None:
+    bulletin = parsed(arirang, ARIRANG)
+    assert (bulletin.date, bulletin.station) == ("2026-05-02", "Arirang")
+    assert [s.title for s in bulletin.stories] == [
+        "News Headlines",
+        "Rail strike ends after two days",
+        "Rain on the way",
+    ]
+    assert turns(bulletin) == [
+        ("anchor", None, "Tonight on Newscenter, the rail strike ends."),
+        (
+            "anchor",
+            None,
+            "The two-day rail strike is over. Our labor correspondent Kwon Na-ri has the story.",
+        ),
+        (
+            "reporter",
+            "Kwon Na-ri",
+            "Unions and management agreed overnight. Kwon Na-ri, Arirang News.",
+        ),
+        ("anchor", None, "Rain moves in tomorrow. Lee Ha-eun reports."),
+        ("reporter", "Lee Ha-eun", "Clouds gather over Jeju first. Lee Ha-eun, Arirang News."),
+        ("anchor", None, "That is all for tonight."),
+    ]
+
+
+VOA = """Seoul Opens a Library That Lends Robots
+By Anna Kim
+April 3, 2025
+A new library in Seoul lends small robots to children.
+"It is like a toy shop," one father said. Mario Ritter Jr. contributed to this report.
+I'm Anna Kim. Anna Kim wrote this story for VOA Learning English. Gregory Stachel was the editor.
+_______________
+Words in This Story
+lend – v. to give something to someone for a time
+We want to hear from you. Write to us in the Comments section.
+"""
+
+
+def test_voa_narrator_credits_and_glossary() -> None:
+    bulletin = parsed(voa, VOA)
+    assert (bulletin.title, bulletin.date, bulletin.station) == (
+        "Seoul Opens a Library That Lends Robots",
+        "2025-04-03",
+        "VOA",
+    )
+    assert turns(bulletin) == [
+        (
+            "anchor",
+            "Anna Kim",
+            'A new library in Seoul lends small robots to children. "It is like a toy shop," one'
+            " father said.",
+        ),
+        ("anchor", "Anna Kim", "I'm Anna Kim."),
+    ]
+    assert [reason for _, reason, _ in dropped(bulletin)] == [
+        "headline",
+        "byline",
+        "byline",
+        "credits",
+        "credits",
+        "credits",
+        "byline",
+        "glossary",
+        "glossary",
+        "glossary",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "dialect"),
+    [
+        (KOREAN_WEB, "korean-web"),
+        (ARIRANG, "arirang"),
+        (VOA, "voa"),
+        (NPR_PAGE, "public-radio"),
+        (WEB_PAGE, "kbs-web"),
+        (RADIO_TAPE, "kbs-radio"),
+    ],
+)
+def test_detection_names_each_style(text: str, dialect: str) -> None:
+    assert parse(text).dialect == dialect

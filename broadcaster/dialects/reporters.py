@@ -65,24 +65,25 @@ def agree(handed_to: str | None, signed: str | None) -> str | None:
     return signed or handed_to
 
 
-def name_reporters(bulletin: Bulletin) -> Bulletin:
-    """Name each story's unnamed reporter from its hand-over and sign-off; find the station."""
+def name_reporters(bulletin: Bulletin, byline: str | None = None) -> Bulletin:
+    """Name each story's unnamed reporter from its hand-over and sign-off (else the page's
+    byline); find the station."""
     stories, station = [], bulletin.station
     for story in bulletin.stories:
-        named, found = _name_story(story)
+        named, found = _name_story(story, byline)
         stories.append(named)
         station = station or found
     return replace(bulletin, stories=tuple(stories), station=station)
 
 
-def _name_story(story: Story) -> tuple[Story, str | None]:
+def _name_story(story: Story, byline: str | None) -> tuple[Story, str | None]:
     handed_to = signed = station = None
     for seg in story.segments:
         if seg.role == "anchor":
             handed_to = handed_to or handover(seg.text)
         elif seg.role == "reporter" and (found := signoff(seg.text)):
             signed, station = found
-    name = agree(handed_to, signed)
+    name = agree(handed_to, signed) or byline
     if not name:
         return story, station
 
