@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from broadcaster import korean
 from broadcaster.lexicon import Lexicon
 
 Replacement = str | Callable[[re.Match[str]], str]
@@ -370,10 +371,13 @@ def speakable(text: str, lexicon: Lexicon | None = None, voice: str | None = Non
 
     The lexicon goes first: its entries are written as the copy is ("USFK", "Kyiv"),
     which the rules would otherwise have rewritten, and its respellings are plain
-    words the rules leave alone.
+    words the rules leave alone. Romanised Korean is respelled syllable by syllable
+    (broadcaster/korean.py) everywhere the lexicon has no entry.
     """
     if lexicon is not None:
-        text = lexicon.apply(text, voice)
+        text = lexicon.apply(text, voice, between=korean.respell)
+    else:
+        text = korean.respell(text)
     for step in RULES:
         text = step.apply(text)
     return text.strip(" ,")
