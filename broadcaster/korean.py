@@ -51,7 +51,7 @@ OPEN = {
     "a": "ah", "ae": "ay", "ya": "yah", "yae": "yay", "eo": "uh", "e": "ay", "yeo": "yuh",
     "ye": "yay", "o": "oh", "wa": "wah", "wae": "weh", "oe": "weh", "yo": "yoh", "u": "oo",
     "wo": "wuh", "we": "weh", "wi": "wee", "yu": "yoo", "eu": "u", "ui": "ee", "i": "ee",
-    "oo": "oo", "ee": "ee", "ou": "oo", "woo": "woo", "yoo": "yoo", "you": "yoo",
+    "oo": "oo", "ee": "ee", "ou": "oo", "woo": "woo", "yoo": "yoo", "you": "you",
 }  # fmt: skip
 CLOSED = {
     "a": "ah", "ae": "e", "ya": "yah", "yae": "ye", "eo": "u", "e": "e", "yeo": "yu",

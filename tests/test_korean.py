@@ -89,7 +89,7 @@ def test_english_and_already_right_words_are_left_alone(text: str) -> None:
         ("Park Seo-yeon's report", "Park Suh-yun's report"),
         ("Moon Jae-in met Yoon Suk Yeol", "Moon Jay-in met Yoon Suk Yul"),
         ("in Gangwon-do on Friday", "in Gahng-won-doh on Friday"),
-        ("Choi You Sun", "Choi Yoo Sun"),
+        ("Choi You Sun", "Choi You Sun"),
     ],
 )
 def test_korean_in_sentences(text: str, spoken: str) -> None:

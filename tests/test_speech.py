@@ -151,7 +151,7 @@ CASES = [
         "An official in South Korea said Seoul has notified Kyiv of its intent to take in any"
         " North Korean captives wishing to defect.Choi You Sun reports.",
         "An official in South Korea said Seoul has notified Kyiv of its intent to take in any"
-        " North Korean captives wishing to defect. Choi Yoo Sun reports.",
+        " North Korean captives wishing to defect. Choi You Sun reports.",
     ),
     (
         "The South Korean government has notified Ukraine that it is willing to take in North"
@@ -208,7 +208,7 @@ LEXICON_CASES = [
         "the South Korean daily Cho-sun Ilbo on Wednesday, a North Korean soldier captured by the"
         " Ukrainian military, identified by his surname Ree, said",
     ),
-    ("Choi You Sun, KBS World Radio News.", "Choi Yoo Sun, KBS World Radio News."),
+    ("Choi You Sun, KBS World Radio News.", "Choi You Sun, KBS World Radio News."),
     ("Lee Jae-myung met Yoon Suk Yeol", "Lee Jay-mee-yung met Yoon Suk Yull"),
     ("Kim Jong Un and Kim Jong-un", "Kim Jong Oon and Kim Jong-oon"),
     ("from Busan to Gyeonggi Province", "from Boo-sahn to Ghee-yung-ghee Province"),
