@@ -332,7 +332,7 @@ def _dotted_before_name(m: re.Match[str]) -> str:
     return m[1] + ("." if m[2] in SENTENCE_STARTERS else "")
 
 
-MONTH_WORD = rf"(?:{'|'.join(MONTH_NAMES)}|{alternatives(MONTHS)})\.?"
+MONTH_WORD = rf"(?:{'|'.join(MONTH_NAMES)}|(?:{alternatives(MONTHS)})\.?)"
 MAGNITUDES = r"thousand|million|billion|trillion"
 
 

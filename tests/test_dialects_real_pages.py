@@ -14,6 +14,7 @@ from broadcaster.dialects import arirang, kbs_radio, kbs_web, korean_web, parse,
 from broadcaster.dialects.common import person
 from broadcaster.dialects.reporters import handover, signoff
 from broadcaster.script import Bulletin
+from tests.conftest import run_cli
 from tests.test_dialects_web_radio import assert_well_formed, dropped, turns
 
 
@@ -132,6 +133,19 @@ def test_kbs_radio_signoff_wins_over_the_handover_with_a_warning() -> None:
         "reporter",
         "Park Seo-yeon",
         "B.Park Seo-yeon, KBS World Radio News.",
+    )
+
+
+def test_inspect_warns_when_handover_and_signoff_disagree(tmp_path) -> None:
+    script = tmp_path / "mismatch.txt"
+    script.write_text(
+        "Anchor: A.Here's Park Seo-jin.Report: B.Park Seo-yeon, KBS World Radio News."
+    )
+    done = run_cli("inspect", str(script), "--json")
+    assert done.returncode == 0
+    assert done.stderr == (
+        "Warning: the hand-over names 'Park Seo-jin' but the sign-off 'Park Seo-yeon';"
+        " using 'Park Seo-yeon'\n"
     )
 
 

@@ -131,6 +131,7 @@ CASES = [
     # Dates in every order; years as years.
     ("on 19 February 2025", "on February 19th, 20 25"),
     ("on 1 March", "on March 1st"),
+    ("until 20 July. Officials", "until July 20th. Officials"),
     ("on 19 Feb", "on February 19th"),
     ("on 2025.02.19", "on February 19th, 20 25"),
     ("on 19/02/2025", "on February 19th, 20 25"),
