@@ -107,7 +107,9 @@ def test_syllables_put_a_consonant_between_vowels_into_the_next_syllable() -> No
 
 
 def test_the_lexicon_overrides_the_korean_rules() -> None:
-    lexicon = Lexicon({"Seo-yeon": "Saw-yawn", "jae": "Jeh"})
-    assert speakable("Park Seo-yeon and Min-jae", lexicon) == "Park Saw-yawn and Min-Jeh"
+    # The respellings are themselves romanised syllables: the Korean rules must not touch them.
+    lexicon = Lexicon({"Seo-yeon": "So-yun", "jae": "Jeh"})
+    assert speakable("Park Seo-yeon and Min-jae", lexicon) == "Park So-yun and Min-Jeh"
     shipped = load_lexicon([SHIPPED_LEXICON], {"anchor"})
     assert speakable("Lee Jae-myung in Busan", shipped, "anchor") == "Lee Jay-mee-yung in Boo-sahn"
+    assert speakable("the Chosun Ilbo", shipped, "anchor") == "the Cho-sun Ilbo"
