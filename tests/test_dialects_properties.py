@@ -126,6 +126,7 @@ def document(line: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     return st.lists(line, min_size=1, max_size=12).map("\n".join)
 
 
+@pytest.mark.filterwarnings("ignore:the hand-over names")
 @settings(max_examples=200, deadline=None)
 @given(st.sampled_from([korean_web, arirang, voa]), st.data())
 def test_new_styles_keep_every_word(module, data):
