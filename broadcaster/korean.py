@@ -40,8 +40,11 @@ class Syllable(NamedTuple):
     """One romanised syllable split into its parts."""
 
     initial: str
+    """The opening consonant as written ("" for none): ``g``, ``kk``, ``ch``..."""
     vowel: str
+    """The vowel with any glide: ``a``, ``eo``, ``yeo``, ``wa``..."""
     final: str
+    """The closing consonant ("" for none): ``n``, ``ng``, ``l``, ``k``..."""
 
 
 # How each vowel is respelled in an open syllable, and before a final consonant.

@@ -6,6 +6,7 @@ Every transcript here is invented, in the shape real pages take.
 
 from __future__ import annotations
 
+import json
 import warnings
 
 import pytest
@@ -42,6 +43,7 @@ def parsed(module, text: str) -> Bulletin:
         ("Song Ji-a has our top story.", "Song Ji-a"),
         ("Prices fell. Here's more.", None),
         ("The minister reports to parliament.", None),
+        ("The Minister reports.", None),
     ],
 )
 def test_handover_names_the_person(text: str, name: str | None) -> None:
@@ -216,6 +218,12 @@ def test_kbs_web_time_stamps_in_every_format(line: str, date: str) -> None:
     bulletin = parsed(kbs_web, f"Title\n{line}\n수정 2024-06-27 10:00:00\n[Anchor Lead]\nHello.")
     assert bulletin.date == date
     assert turns(bulletin) == [("anchor", None, "Hello.")]
+
+
+def test_kbs_web_two_unnamed_speakers_get_two_voices() -> None:
+    done = run_cli("inspect", "examples/kbs-web-page-furniture.txt", "--json")
+    voices = {s["speaker"]: s["voice"] for s in json.loads(done.stdout)["segments"]}
+    assert voices["Crane operator"] != voices["Truck driver"]
 
 
 def test_kbs_web_caps_heading_needs_two_capital_words() -> None:

@@ -116,7 +116,9 @@ TITLE_WORDS = frozenset({
     "sen.", "senator", "spokesman", "spokesperson", "spokeswoman",
 })  # fmt: skip
 """Words that end a title before a name: ``Foreign Ministry Spokesperson Kang Min-ho``."""
-LEADING_WORDS = frozenset({"our", "here's", "here", "now", "and", "so", "next", "then", "first"})
+LEADING_WORDS = frozenset(
+    {"our", "here's", "here", "now", "and", "so", "next", "then", "first", "the", "a", "an", "this"}
+)
 """Words that may open a hand-over sentence but are never part of a name."""
 KOREAN_NAME = re.compile(r"\b[A-Z][a-z]{1,4}\s+[A-Z][a-z]{1,6}-[a-z]{1,6}(?=\s*$)")
 """A Korean name closing a description: ``Farmer Yoo Min-su``."""

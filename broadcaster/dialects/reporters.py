@@ -20,8 +20,7 @@ NAME_RUN = rf"{NAME_WORD}(?:\s+{NAME_WORD}){{0,5}}"
 HANDOVER_VERBS = (
     r"reports|has more|has the story|has this report|has details|has the details|"
     r"has our top story|has our (?:next|lead) story|has the latest|brings us the latest|"
-    r"starts us off|joins us|is on the line|takes a look|takes a closer look|"
-    r"filed this report|looks into it|explains"
+    r"starts us off|is on the line|takes a look|takes a closer look|filed this report"
 )
 HANDOVER = re.compile(
     rf"(?<![\w'’-])(?P<name>{NAME_RUN})\s+(?:{HANDOVER_VERBS})"
@@ -41,7 +40,9 @@ REPORTING = re.compile(rf"(?P<name>{NAME_RUN}),\s+reporting\.?\s*$")
 def handover(text: str) -> str | None:
     """The reporter an anchor's words hand over to, if they end with a hand-over."""
     found = HANDOVER.search(text) or HERES.search(text)
-    return person(found.group("name")) if found else None
+    name = person(found.group("name")) if found else None
+    # A reporter has a full name; "The Minister reports." hands over to nobody.
+    return name if name and len(name.split()) > 1 else None
 
 
 def signoff(text: str) -> tuple[str, str | None] | None:
