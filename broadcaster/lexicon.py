@@ -15,7 +15,7 @@ capitalisation. Later files override earlier ones, entry by entry.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -42,12 +42,19 @@ class Lexicon:
         own = self.voices.get(voice, {}) if voice else {}
         return {**self.words, **own}
 
-    def apply(self, text: str, voice: str | None = None) -> str:
-        """``text`` with every whole-word match of an entry for ``voice`` respelled."""
+    def apply(
+        self, text: str, voice: str | None = None, between: Callable[[str], str] = str
+    ) -> str:
+        """``text`` with every whole-word match of an entry for ``voice`` respelled, and
+        ``between`` applied to the text between matches (so the entries win over it)."""
         table = self.entries(voice)
         if not table:
-            return text
-        return _pattern(frozenset(table)).sub(lambda m: _respelling(table, m[0]), text)
+            return between(text)
+        out, start = [], 0
+        for found in _pattern(frozenset(table)).finditer(text):
+            out += [between(text[start : found.start()]), _respelling(table, found[0])]
+            start = found.end()
+        return "".join([*out, between(text[start:])])
 
 
 @lru_cache(maxsize=32)

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from broadcaster import korean
 from broadcaster.lexicon import Lexicon
 
 Replacement = str | Callable[[re.Match[str]], str]
@@ -90,15 +91,29 @@ TITLES = {
     "Prof": "Professor",
     "Amb": "Ambassador",
     "Sec": "Secretary",
+    "Mt": "Mount",
+    "Cpl": "Corporal",
+    "Pvt": "Private",
+    "Cmdr": "Commander",
+    "Rev": "Reverend",
 }
-SUFFIXES = {"Jr": "Junior", "Sr": "Senior", "Inc": "Incorporated", "Corp": "Corporation"}
+SUFFIXES = {
+    "Jr": "Junior",
+    "Sr": "Senior",
+    "Inc": "Incorporated",
+    "Corp": "Corporation",
+    "Ave": "Avenue",
+}
 ABBREVIATIONS = {
     "vs.": "versus",
     "vs": "versus",
     "i.e.": "that is",
     "approx.": "approximately",
+    "Approx.": "Approximately",
     "M&A": "mergers and acquisitions",
 }
+CODES = {"USD": "$", "EUR": "€", "GBP": "£", "KRW": "₩", "JPY": "¥"}
+"""Currency codes written before an amount (``KRW 2 trillion``), as their symbols."""
 CURRENCIES = {
     "$": Money("dollar", "dollars", "cent", "cents"),
     "€": Money("euro", "euros", "cent", "cents"),
@@ -114,6 +129,8 @@ FRACTIONS = {
     "1/4": "one quarter",
     "3/4": "three quarters",
 }
+DENOMINATORS = {"5": "fifth", "6": "sixth", "8": "eighth", "10": "tenth"}
+"""Other fractions are said numerator and ordinal: ``2/5`` "2 fifths"."""
 TENS = {
     "1": "tens",
     "2": "twenties",
@@ -127,6 +144,20 @@ TENS = {
 }
 UNITS = {
     "km/h": ("kilometer per hour", "kilometers per hour"),
+    "m/s": ("meter per second", "meters per second"),
+    "mph": ("mile per hour", "miles per hour"),
+    "°C": ("degree Celsius", "degrees Celsius"),
+    "°F": ("degree Fahrenheit", "degrees Fahrenheit"),
+    "sq km": ("square kilometer", "square kilometers"),
+    "km²": ("square kilometer", "square kilometers"),
+    "sq m": ("square meter", "square meters"),
+    "m²": ("square meter", "square meters"),
+    "mm": ("millimeter", "millimeters"),
+    "ha": ("hectare", "hectares"),
+    "GW": ("gigawatt", "gigawatts"),
+    "MW": ("megawatt", "megawatts"),
+    "kW": ("kilowatt", "kilowatts"),
+    "m": ("meter", "meters"),
     "km": ("kilometer", "kilometers"),
     "kg": ("kilogram", "kilograms"),
     "cm": ("centimeter", "centimeters"),
@@ -137,9 +168,10 @@ WORD_ACRONYMS = frozenset(
 )
 """Acronyms said as words (and so by eSpeak); their possessives and plurals need help."""
 SPELLED_ACRONYMS = frozenset(
-    {"FOMC", "HMM", "IAEA", "ICBM", "IRBM", "UNGA", "UNSC", "USFK", "USTR"}
+    {"FOMC", "HMM", "IAEA", "ICBM", "IRBM", "UNGA", "UNSC", "USFK", "USTR", "WHO", "ROK"}
+    | {"BOK", "NIS"}
 )
-"""Initialisms eSpeak says as a word even mid-sentence ("the ICBM said": 'aIkb@m)."""
+"""Initialisms eSpeak says as a word, in some clause at least ("The WHO said": h,u: "who")."""
 SENTENCE_STARTERS = frozenset(
     {"A", "An", "And", "As", "At", "But", "During", "For", "He", "Her", "His", "However", "I"}
     | {"If", "In", "It", "Its", "Meanwhile", "On", "Officials", "She", "So", "That", "The"}
@@ -167,8 +199,11 @@ def _money(m: re.Match[str]) -> str:
     us = "U.S. " if m["us"] else ""
     scale = m["scale"] or SCALES.get(m["abbr"] or "")
     amount = f"{m['amount']} to {m['upper']}" if m["upper"] else m["amount"]
+    # "a $3.5 billion aid package", "$3.5-billion deal": a modifier, so "dollar".
+    modifier = bool(m["article"] or m["hyphen"])
     if scale or m["upper"]:
-        return " ".join(filter(None, (amount, scale, us + money.many)))
+        name = money.one if modifier else money.many
+        return (m["article"] or "") + " ".join(filter(None, (amount, scale, us + name)))
     whole, _, cents = amount.partition(".")
     if money.cents and len(cents) == 2:
         return _with_cents(money, whole, cents, us)
@@ -205,6 +240,8 @@ def _decade(m: re.Match[str]) -> str:
 
 def _year(m: re.Match[str]) -> str:
     century, year = m.groups()
+    if century == "20" and year[0] == "0":
+        return m[0]  # "two thousand five" is how it is said
     if year == "00":
         return f"{century} hundred"
     return f"{century} oh {year[1]}" if year[0] == "0" else f"{century} {year}"
@@ -222,8 +259,63 @@ def _round_ordinal(m: re.Match[str]) -> str:
 
 
 def _unit(m: re.Match[str]) -> str:
-    one, many = UNITS[m[2]]
-    return f"{m[1]} {one if m[1] == '1' else many}"
+    one, many = UNITS[m["unit"]]
+    # "a 12 km tunnel", "a 20-km march": a modifier, said "a 12-kilometer tunnel".
+    if m["article"] or m["hyphen"]:
+        return f"{m['article'] or ''}{m['number']}-{one}"
+    return f"{m['number']} {one if m['number'] == '1' else many}"
+
+
+def _day_first(m: re.Match[str]) -> str:
+    """``19 February 2025`` -> ``February 19th, 2025``, the style of the rest of the copy."""
+    month = MONTHS.get(m["month"][:3].title(), m["month"].title())
+    if m["month"].title().startswith("May"):
+        month = "May"
+    year = f", {m['year']}" if m["year"] else ""
+    return f"{month} {_ordinal(int(m['day']))}{year}"
+
+
+def _dotted_date(m: re.Match[str]) -> str:
+    """``2025.02.19`` (KBS) and ``19/02/2025`` (day first) -> ``February 19th, 2025``."""
+    year, month, day = (m["y1"], m["m1"], m["d1"]) if m["y1"] else (m["y2"], m["m2"], m["d2"])
+    return f"{MONTH_NAMES[int(month) - 1]} {_ordinal(int(day))}, {year}"
+
+
+def _digits(m: re.Match[str]) -> str:
+    """A phone number in digit groups: ``02-781-1000`` -> ``0 2, 7 8 1, 1 0 0 0``."""
+    plus = "plus " if m["number"].startswith("+") else ""
+    groups = re.findall(r"[0-9]+", m["number"])
+    return (m.groupdict().get("lead") or "") + plus + ", ".join(" ".join(g) for g in groups)
+
+
+def _fraction(m: re.Match[str]) -> str:
+    whole, top, bottom = m["whole"], m["top"], m["bottom"]
+    said = FRACTIONS.get(f"{top}/{bottom}")
+    if said is None:
+        ordinal = DENOMINATORS[bottom]
+        said = f"{top} {ordinal}{'' if top == '1' else 's'}"
+    if not whole:
+        return said
+    if said == "one half":
+        return f"{whole} and a half"
+    return f"{whole} and {said.replace('one ', 'a ')}"
+
+
+def _hashtag(m: re.Match[str]) -> str:
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", m[1])
+    return f"hashtag {words}"
+
+
+def _address(m: re.Match[str]) -> str:
+    """``world.kbs.co.kr/english`` -> ``world dot kbs dot co dot kr slash english``."""
+    address = re.sub(r"^https?://", "", m[0])
+    return re.sub(r"[./]", lambda s: " dot " if s[0] == "." else " slash ", address).strip()
+
+
+def _street_or_saint(m: re.Match[str]) -> str:
+    if m["before"]:
+        return m["before"] + "Street" + ("." if m["end"] is not None else "")
+    return "Saint"
 
 
 def _suffix(m: re.Match[str]) -> str:
@@ -240,10 +332,39 @@ def _dotted_before_name(m: re.Match[str]) -> str:
     return m[1] + ("." if m[2] in SENTENCE_STARTERS else "")
 
 
+MONTH_WORD = rf"(?:{'|'.join(MONTH_NAMES)}|(?:{alternatives(MONTHS)})\.?)"
+MAGNITUDES = r"thousand|million|billion|trillion"
+
+
 RULES: tuple[Rule, ...] = (
     # Control characters and lone surrogates would reach the engine's UTF-8 encoder.
     rule("control characters", r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]", " "),
     rule("hyphen variants", r"[\u2010\u2011\u2212]", "-"),
+    # "world.kbs.co.kr": "w'3:ld k,eIb,i:;'Es k'oU k'A@"; read out as people say it.
+    rule(
+        "web address",
+        r"\b(?:https?://)?(?:[a-z0-9-]+\.)+(?:com|org|net|kr|gov|edu|int|uk|jp|cn|io)"
+        r"(?:/[A-Za-z0-9_/-]*[A-Za-z0-9_])?\b",
+        _address,
+    ),
+    # "#KBSNews": "k,eIb,i:;'Es n'u:z", the sign dropped.
+    rule("hashtag", r"#([A-Za-z][A-Za-z0-9_]*)", _hashtag),
+    # "02-781-1000": "z'i@roU t'u: s'Ev@nh'VndrI2d 'eIti w'Vn w'Vn T'aUz@nd";
+    # "call 1330": "T'3:ti:n T'3:ti" (read as a year).
+    rule(
+        "phone number",
+        r"(?<![\w.])(?P<number>\+[0-9]{1,3}(?:[- ][0-9]{1,4}){2,4}|0[0-9]{1,2}-[0-9]{3,4}-[0-9]{4})"
+        r"(?![\w-])",
+        _digits,
+    ),
+    rule(
+        "hotline number",
+        r"(?P<lead>\b(?:[Cc]all|[Dd]ial|[Hh]otline|[Hh]elpline|[Tt]ext)\s+(?:at\s+|on\s+)?)"
+        r"(?P<number>[0-9]{3,5})(?![\w-])",
+        _digits,
+    ),
+    # "Ph.D.": "p,i:;'eItS d'0t d'i:" ("dot"), and the glued-sentence rule would split it.
+    rule("doctorate", r"\bPh\.\s?D\.", "P.H.D."),
     # Sentences glued without a space: "defect.Choi" -> "defect. Choi". A lower-case
     # letter, digit or closing bracket before the stop keeps "U.S." intact.
     rule("glued sentence", r"(?<=[a-z0-9)\]”’\"'])([.!?])(?=[A-Z“‘\"])", r"\1 "),
@@ -252,11 +373,27 @@ RULES: tuple[Rule, ...] = (
     # Quotation marks are not read; apostrophes become plain ones.
     rule("quotation marks", r"[“”„‟\"«»‹›〝〞＂]", ""),
     rule("apostrophes", r"[‘’‛`´]", "'"),
-    # Single quotes used as quotation marks; "'90s" keeps its apostrophe for "decades".
-    rule("single quotation marks", r"(?<!\w)'(?![0-9]0s\b)|'(?!\w)", ""),
+    # Single quotes used as quotation marks; "'90s" keeps its apostrophe for "decades",
+    # "the U.S.'s role" its possessive (j,u:'Es z).
+    rule("single quotation marks", r"(?<!\w)(?<![A-Z]\.)'(?![0-9]0s\b)|'(?!\w)", ""),
     rule("ellipsis", r"\s*(?:\.{3,}|…)\s*", "… "),
     # "2025-02-19": "t'u: T'aUz@nd tw'Ent2i f'aIv d'aS z'i@roU t'u: d'aS n'aInti:n".
     rule("ISO date", r"\b([0-9]{4})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])\b(?!-)", _iso_date),
+    # KBS's "2025.02.19" and day-first "19/02/2025" (non-US copy): read as slashes and
+    # decimals otherwise ("t'u: T'aUz@nd tw'Ent2i f'aIv pOInt z'i@roU t'u:...").
+    rule(
+        "dotted or day-first date",
+        r"\b(?:(?P<y1>[0-9]{4})\.(?P<m1>0?[1-9]|1[0-2])\.(?P<d1>0?[1-9]|[12][0-9]|3[01])"
+        r"|(?P<d2>0?[1-9]|[12][0-9]|3[01])/(?P<m2>0?[1-9]|1[0-2])/(?P<y2>[0-9]{4}))\b(?![.,/][0-9])",
+        _dotted_date,
+    ),
+    # "19 February 2025": "n'aInti:n f'Ebru:,e@ri"; newsreaders say "February nineteenth".
+    rule(
+        "day-first date",
+        rf"\b(?P<day>[1-9]|[12][0-9]|3[01]) (?P<month>{MONTH_WORD})(?![\w])"
+        r"(?:,? (?P<year>[0-9]{4})\b)?",
+        _day_first,
+    ),
     # "Feb. 19": "f'Eb | n'aInti:n", a sentence pause after "feb".
     rule(
         "month abbreviation",
@@ -272,6 +409,18 @@ RULES: tuple[Rule, ...] = (
     # "Gov. Lee": "g'0v | l'i:"; "Ms. Kim": ",Em'Es | k'Im"; "Sen.": "s'En |".
     # ("Mr.", "Mrs.", "Dr." are read right, with only a 45 ms pause.)
     rule("title", rf"\b({alternatives(TITLES)})\.(?=\s+[A-Z])", lambda m: TITLES[m[1]]),
+    # "St. Louis": "s@nt |"; "Main St.": Street after a capitalised word, else Saint.
+    rule(
+        "street or saint",
+        r"(?P<before>\b[A-Z][a-z]+\s)?\bSt\.(?P<end>(?=\s+[A-Z]|\s*$))?",
+        _street_or_saint,
+    ),
+    # "7 a.m. Korea time": a sentence pause after "a.m."; keep it only before a new sentence.
+    rule(
+        "clock abbreviation before a name",
+        r"\b([ap])\.m\.(?=\s+([A-Z][A-Za-z]*))",
+        lambda m: f"{m[1]}.m" + ("." if m[2] in SENTENCE_STARTERS else ""),
+    ),
     # "Kim Jr.": "dZ,eI'A@"; "Apple Inc.": "'INk". The stop is kept where a sentence ends.
     rule("name suffix", rf"\b({alternatives(SUFFIXES)})\.(?=(\s+[a-z]|[,;:)])?)", _suffix),
     # "vs.": "v,i:;'Es |"; "i.e.": ",aI'i:"; "M&A deals": "'Em _and a# d'i:lz".
@@ -288,19 +437,39 @@ RULES: tuple[Rule, ...] = (
     ),
     # "No. 1": "n'oU | w'Vn"; "#1": "h'aS w'Vn".
     rule("number sign", r"(?:\bNo\.|#)\s*(?=[0-9])", "number "),
+    # ".5 percent": "d0tf'aIv" ("dot five").
+    rule("leading decimal point", r"(?<![\w.])\.(?=[0-9])", "0."),
+    # "KRW 2 trillion", "USD 500 million": the code spelled out before the amount.
+    rule("currency code", rf"\b({alternatives(CODES)})\s?(?=[0-9])", lambda m: CODES[m[1]]),
+    # "$5 million USD": the code repeats the currency.
+    rule(
+        "repeated currency code",
+        rf"(?<=[$€£₩¥][0-9])([^$€£₩¥]{{0,20}}?\b(?:{MAGNITUDES})?)\s+(?:{alternatives(CODES)})\b",
+        r"\1",
+    ),
     # "$3.5 billion": "d'0l3 Tr'i: pOInt f'aIv b'Ili@n"; "₩1,000": "w'0n w'Vn T'aUz@nd".
     rule(
         "currency",
-        rf"(?P<us>\bUS|\bU\.S\.)?(?P<symbol>[$€£₩¥])\s?(?P<amount>{NUMBER})"
-        rf"(?:\s?[-–]\s?(?P<upper>{NUMBER}))?"
-        r"(?:\s(?P<scale>thousand|million|billion|trillion)|(?P<abbr>bn|tn|mn|m|k))?\b",
+        rf"(?P<article>\b[Aa]n? )?(?P<us>\bUS|\bU\.S\.)?(?P<symbol>[$€£₩¥])\s?(?P<amount>{NUMBER})"
+        rf"(?:\s?[-–]\s?[$€£₩¥]?(?P<upper>{NUMBER}))?"
+        rf"(?:(?P<hyphen>-)?\s?(?P<scale>{MAGNITUDES})|(?P<abbr>bn|tn|mn|m|k))?\b",
         _money,
     ),
+    # "3.2m people", "1.5bn": "Tr'i: pOInt t'u: 'Em"; bn/tn/mn always, m/k after a decimal.
+    rule(
+        "scale abbreviation",
+        r"\b([0-9]+(?:\.[0-9]+)?(?=bn|tn|mn)|[0-9]+\.[0-9]+(?=[mk]\b))(bn|tn|mn|m|k)\b",
+        lambda m: f"{m[1]} {SCALES[m[2]]}",
+    ),
+    # "3%-5%": "Tr'i: p3s'Ent f'aIv p3s'Ent"; "50-50": "f'Ifti t'u: f'Ifti".
+    rule("percent range", rf"({NUMBER})%\s?[-–]\s?({NUMBER})%", r"\1 to \2%"),
+    rule("even split", r"\b([0-9]+)-\1\b(?![-0-9])", r"\1 \1"),
     # "1/2": "w'Vn sl'aS t'u:".
     rule(
         "fraction",
-        r"(?<![0-9/])[1-3]/[2-4](?![0-9/])",
-        lambda m: FRACTIONS.get(m[0], m[0]),
+        r"(?:(?<![0-9/.,])(?P<whole>[0-9]+) )?(?<![0-9/])(?P<top>[1-9])/(?P<bottom>[2-68]|10)"
+        r"(?![0-9/])",
+        _fraction,
     ),
     # "10-20%": "t'En d'aS tw'Ent2i p3s'Ent"; an en dash is not read at all.
     rule(
@@ -315,10 +484,11 @@ RULES: tuple[Rule, ...] = (
     rule("short decade", r"(?:'|\b)([2-9])0s\b", lambda m: TENS[m[1]]),
     # "1949": "n'aInti:nh'VndrI2d f'o@t#i n'aIn"; "1800": "w'Vn T'aUz@nd 'eIth'VndrI2d".
     # Bare four-digit numbers are years: news copy writes counts with a comma (1,949).
-    # eSpeak's "two thousand twenty-five" for 20xx is fine and left alone.
+    # 2010-2099 are said "twenty thirty" ("t'u: T'aUz@nd T'3:ti" as written); 2000-2009
+    # stay "two thousand five".
     rule(
         "year",
-        r"(?<![\w$€£₩¥.,:\-–])(1[1-9])([0-9]{2})(?![\w%]|[.,:][0-9]"
+        r"(?<![\w$€£₩¥.,:\-–])(1[1-9]|20)([0-9]{2})(?![\w%]|[.,:][0-9]"
         r"|\s?(?:won|dollars?|euros?|pounds?|yen|percent|thousand|million|billion|trillion)\b)",
         _year,
     ),
@@ -326,7 +496,12 @@ RULES: tuple[Rule, ...] = (
     rule("round ordinal", r"\b([0-9]{1,3}(?:,[0-9]{3}){1,4}|[0-9]{1,15})th\b", _round_ordinal),
     # "~5 km": "t'Ild@ f'aIv k,eI'Em".
     rule("approximately", r"~\s*(?=[0-9])", "about "),
-    rule("unit", rf"\b({NUMBER})\s?({alternatives(UNITS)})\b", _unit),
+    rule(
+        "unit",
+        rf"(?P<article>\b[Aa]n? )?\b(?P<number>{NUMBER})(?:(?P<hyphen>-)|\s?)"
+        rf"(?P<unit>{alternatives(UNITS)})(?![\w/])",
+        _unit,
+    ),
     # "and/or": "and sl'aS O@"; "24/7": "tw'Ent2i f'o@ sl'aS s'Ev@n".
     rule("slash", r"\s*/\s*", " "),
     rule("ampersand", r"\s+&\s+", " and "),
@@ -376,10 +551,13 @@ def speakable(text: str, lexicon: Lexicon | None = None, voice: str | None = Non
 
     The lexicon goes first: its entries are written as the copy is ("USFK", "Kyiv"),
     which the rules would otherwise have rewritten, and its respellings are plain
-    words the rules leave alone.
+    words the rules leave alone. Romanised Korean is respelled syllable by syllable
+    (broadcaster/korean.py) everywhere the lexicon has no entry.
     """
     if lexicon is not None:
-        text = lexicon.apply(text, voice)
+        text = lexicon.apply(text, voice, between=korean.respell)
+    else:
+        text = korean.respell(text)
     for step in RULES:
         text = step.apply(text)
     return text.strip(" ,")

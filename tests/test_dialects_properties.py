@@ -1,11 +1,12 @@
-"""Property tests for the KBS radio, producer and prose dialects: no word lost or doubled."""
+"""Property tests for every dialect: no word lost or doubled."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from broadcaster.dialects import kbs_radio, producer, prose
+from broadcaster.dialects import arirang, kbs_radio, korean_web, producer, prose, voa
 from broadcaster.errors import BroadcasterError
 from tests.test_dialects_web_radio import assert_well_formed
 
@@ -17,14 +18,35 @@ NAME = st.sampled_from(["Choi You Sun", "Park Ji-won", "Lena Ortiz", "Sam Holt"]
 GLUE = st.sampled_from(["", " ", "\n"])
 
 
+HANDOVER = st.sampled_from(
+    ["{} reports.", "Our {} has more.", "Our correspondent {} reports.", "Here's {}.",
+     "{} reports from Washington."]
+)  # fmt: skip
+TAPE = st.sampled_from(
+    ["[Sound bite: Foreign Ministry Spokesperson Kang Min-ho (Korean)]", "[Sound bites from the"
+     " rally]", "[Sound bite: Farmer Yoo Min-su (Korean)]\n", "[sound bite:]"]
+)  # fmt: skip
+QUOTED = st.tuples(st.sampled_from(['"', "“", ""]), SENTENCE, st.sampled_from(['"', "”", ""]))
+
+
+@st.composite
+def report(draw) -> str:
+    pieces = []
+    for sentence in draw(st.lists(SENTENCE, min_size=1, max_size=3)):
+        pieces.append(sentence)
+        if draw(st.booleans()):
+            pieces.append(draw(TAPE) + "".join(draw(QUOTED)))
+    return draw(GLUE).join(pieces)
+
+
 @st.composite
 def kbs_story(draw) -> str:
     anchor = draw(GLUE).join(draw(st.lists(SENTENCE, min_size=1, max_size=3)))
     if not draw(st.booleans()):
         return f"Anchor: {anchor}"
     name = draw(NAME)
-    report = draw(GLUE).join(draw(st.lists(SENTENCE, min_size=1, max_size=3)))
-    return f"Anchor: {anchor}{name} reports.Report: {report}{name}, KBS World Radio News."
+    handover = draw(HANDOVER).format(name)
+    return f"Anchor: {anchor}{handover}Report: {draw(report())}{draw(NAME)}, KBS World Radio News."
 
 
 @st.composite
@@ -52,6 +74,7 @@ def producer_script(draw) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.filterwarnings("ignore:the hand-over names")
 @settings(max_examples=200, deadline=None)
 @given(kbs_transcript())
 def test_kbs_radio_keeps_every_word(text):
@@ -73,10 +96,53 @@ def test_prose_keeps_every_word(sentences):
     assert_well_formed(text, prose.parse(text))
 
 
+KOREAN_WEB_LINE = st.one_of(
+    SENTENCE,
+    st.sampled_from(["<Anchor>", "<Reporter>", "< anchor >", "Reporter: Jung Yeon-woo", "By Kim"]),
+    st.tuples(NAME, SENTENCE).map(lambda p: f"[{p[0]}/Economist (Seoul) : {p[1]}]"),
+    st.tuples(NAME, SENTENCE).map(lambda p: f"[{p[0]}/Economist]: {p[1]}"),
+    st.tuples(NAME, SENTENCE).map(lambda p: f"{p[0]}/Shop owner: {p[1]}"),
+    NAME.map(lambda n: f"{n}, reporting."),
+)
+ARIRANG_LINE = st.one_of(
+    SENTENCE,
+    st.sampled_from(
+        ["NEWSCENTER 22:00", "(THIS IS THE TRANSCRIPT FOR ARIRANG NEWS THAT AIRED ON 02 May 2026)",
+         "2015. 11. 2~", "Title:", "Title: Rail strike ends"]
+    ),
+    st.tuples(HANDOVER, NAME).map(lambda p: p[0].format(p[1])),
+    NAME.map(lambda n: f"{n}, Arirang News."),
+)  # fmt: skip
+VOA_LINE = st.one_of(
+    SENTENCE,
+    st.sampled_from(
+        ["By Anna Kim", "April 3, 2025", "____", "Words in This Story", "I'm Anna Kim."]
+    ),
+    NAME.map(lambda n: f"{n} wrote this story for VOA Learning English. {n} was the editor."),
+)
+
+
+def document(line: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.lists(line, min_size=1, max_size=12).map("\n".join)
+
+
+@pytest.mark.filterwarnings("ignore:the hand-over names")
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from([korean_web, arirang, voa]), st.data())
+def test_new_styles_keep_every_word(module, data):
+    line = {korean_web: KOREAN_WEB_LINE, arirang: ARIRANG_LINE, voa: VOA_LINE}[module]
+    text = data.draw(document(line))
+    try:
+        bulletin = module.parse(text)
+    except BroadcasterError:
+        return
+    assert_well_formed(text, bulletin)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_arbitrary_text_raises_only_documented_errors(text):
-    for module in (kbs_radio, producer, prose):
+    for module in (kbs_radio, producer, prose, korean_web, arirang, voa):
         try:
             module.detect(text)
             module.parse(text)

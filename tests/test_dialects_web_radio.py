@@ -196,13 +196,15 @@ def test_kbs_web_without_headline_opens_an_untitled_story() -> None:
     assert turns(bulletin) == [("anchor", None, "Trains run again.")]
 
 
-def test_kbs_web_repeated_headline_only_on_the_next_line() -> None:
-    bulletin = kbs("RAIL STRIKE ENDS\nRail strike ends\n[Pkg]\nRail strike ends")
-    assert dropped(bulletin)[:2] == [
+def test_kbs_web_repeated_headline_anywhere_is_skipped() -> None:
+    bulletin = kbs("RAIL STRIKE ENDS\nRail strike ends\n[Pkg]\nTrains run.\nRail strike ends")
+    assert dropped(bulletin) == [
         (1, "headline", "RAIL STRIKE ENDS"),
         (1, "repeated headline", "Rail strike ends"),
+        (1, "label", "[Pkg]"),
+        (1, "repeated headline", "Rail strike ends"),
     ]
-    assert turns(bulletin) == [("reporter", None, "Rail strike ends")]
+    assert turns(bulletin) == [("reporter", None, "Trains run.")]
 
 
 def test_kbs_web_numbered_heading_starts_the_next_story_only() -> None:
@@ -412,7 +414,7 @@ def test_public_radio_example() -> None:
         ("anchor", "Nina Voss", "Priya Castellano in Saltmere."),
     ]
     assert dropped(bulletin) == [
-        (0, "date line", "April 14, 2025"),
+        (0, "page furniture: header", "April 14, 2025"),
         (1, "speaker label", "NINA VOSS, HOST:"),
         (1, "speaker label", "OMAR LINDQVIST, BYLINE:"),
         (1, "production cue", "(SOUNDBITE OF WAVES CRASHING)"),
@@ -555,10 +557,12 @@ def test_public_radio_station_and_notice() -> None:
     ]
 
 
-def test_public_radio_text_before_the_first_label_is_the_anchors() -> None:
-    assert turns(radio("Good morning.\nTOM REYES, BYLINE: Yes.")) == [
-        ("anchor", None, "Good morning."),
-        ("reporter", "Tom Reyes", "Yes."),
+def test_public_radio_text_before_the_first_label_is_page_furniture() -> None:
+    bulletin = radio("Morning Edition\nBuses Go Free\nTOM REYES, BYLINE: Yes.")
+    assert turns(bulletin) == [("reporter", "Tom Reyes", "Yes.")]
+    assert dropped(bulletin)[:2] == [
+        (0, "page furniture: header", "Morning Edition"),
+        (0, "page furniture: header", "Buses Go Free"),
     ]
 
 

@@ -12,14 +12,23 @@ import warnings
 from dataclasses import replace
 from types import ModuleType
 
-from broadcaster.dialects import kbs_radio, kbs_web, producer, prose, public_radio
+from broadcaster.dialects import (
+    arirang,
+    kbs_radio,
+    kbs_web,
+    korean_web,
+    producer,
+    prose,
+    public_radio,
+    voa,
+)
 from broadcaster.errors import InputError
 from broadcaster.script import Bulletin, Skipped
 
 WORD = re.compile(r"\w")
 
 DIALECTS: dict[str, ModuleType] = {
-    m.NAME: m for m in (producer, kbs_web, public_radio, kbs_radio, prose)
+    m.NAME: m for m in (producer, korean_web, arirang, kbs_web, public_radio, kbs_radio, voa, prose)
 }
 
 

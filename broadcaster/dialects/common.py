@@ -96,3 +96,39 @@ def skip_speaker(out: Builder, label: str, title: str) -> None:
     """Drop a speaker's name, and apart from it the title or affiliation that follows."""
     out.skip("speaker label", label)
     out.skip("speaker title", title)
+
+
+TITLE_WORDS = frozenset({
+    "adviser", "advisor", "ambassador", "analyst", "anchor", "candidate", "ceo", "chair",
+    "chairman", "chairwoman", "chief", "citizen", "colleague", "commander", "commissioner",
+    "correspondent", "councilor", "director", "dr.", "economist", "editor", "envoy", "expert",
+    "fellow", "founder", "gen.", "general", "governor", "head", "host", "judge", "justice",
+    "lawmaker", "leader", "manager", "mayor", "member", "minister", "mr.", "mrs.", "ms.",
+    "negotiator", "nominee", "officer", "official", "president", "producer", "prof.", "professor",
+    "prosecutor", "rep.", "reporter", "representative", "researcher", "resident", "secretary",
+    "sen.", "senator", "spokesman", "spokesperson", "spokeswoman",
+})  # fmt: skip
+"""Words that end a title before a name: ``Foreign Ministry Spokesperson Kang Min-ho``."""
+LEADING_WORDS = frozenset(
+    {"our", "here's", "here", "now", "and", "so", "next", "then", "first", "the", "a", "an", "this"}
+)
+"""Words that may open a hand-over sentence but are never part of a name."""
+KOREAN_NAME = re.compile(r"\b[A-Z][a-z]{1,4}\s+[A-Z][a-z]{1,6}-[a-z]{1,6}(?=\s*$)")
+"""A Korean name closing a description: ``Farmer Yoo Min-su``."""
+NESTED = r"\((?:[^()]|\([^()]*\))*\)"
+"""A parenthesis that may hold one more: ``(Defense Ministry (June 25))``."""
+
+
+def person(description: str) -> str | None:
+    """The person a description names: no glued sentence, no notes in brackets, no
+    "Our", no title before the name; the description itself when it names nobody."""
+    description = re.sub(NESTED, " ", re.split(r"[.!?](?=\S)|[.!?]\s", description)[-1])
+    if korean := KOREAN_NAME.search(description):
+        return korean.group(0)
+    words = description.split()
+    titles = [n for n, w in enumerate(words) if w.lower() in TITLE_WORDS]
+    if titles and titles[-1] < len(words) - 1:
+        words = words[titles[-1] + 1 :]
+    while words and words[0].lower() in LEADING_WORDS:
+        words = words[1:]
+    return " ".join(words).strip(" ,;:") or None

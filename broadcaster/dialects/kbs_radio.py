@@ -1,21 +1,27 @@
-"""KBS World Radio transcripts: ``Anchor:`` leads and ``Report:`` packages (DIALECTS.md §1)."""
+"""KBS World Radio transcripts: ``Anchor:`` leads and ``Report:`` packages (DIALECTS.md §1).
+
+A report may carry tape: ``[Sound bite: Foreign Ministry Spokesperson Kang Min-ho
+(Korean)]`` then the quoted translation, which that person speaks; a marker naming nobody
+(``[Sound bites from the opening ceremony]``) is skipped and the reporter goes on.
+"""
 
 from __future__ import annotations
 
 import re
 
-from broadcaster.dialects.common import squash
-from broadcaster.script import Bulletin, Segment, Skipped, Story
+from broadcaster.dialects.common import Builder, person
+from broadcaster.dialects.reporters import name_reporters
+from broadcaster.script import Bulletin, Role
 
 NAME = "kbs-radio"
-LABEL = re.compile(r"\b(Anchor|Report)\s*:")
 METADATA = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b.*$|^.*\bPhoto\s*:.*$", re.MULTILINE)
-NAME_WORDS = r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}"
-HANDOVER = re.compile(
-    rf"({NAME_WORDS})\s+(?:reports|has more|has the story|has this report|"
-    rf"has details|has the details)\.?\s*$"
+# ``Anchor:`` / ``Report:`` (even glued mid-line), or a ``[Sound bite...]`` marker.
+TOKEN = re.compile(
+    r"\b(?P<label>Anchor|Report)\s*:"
+    r"|\[\s*sound\s*-?\s*bites?\s*(?P<colon>:)?(?P<who>[^\[\]]*)\]",
+    re.IGNORECASE,
 )
-SIGNOFF = re.compile(rf"({NAME_WORDS}),\s+((?:[A-Z][\w'’-]*\s+)*?[A-Z][\w'’-]*?)\s+News\.?\s*$")
+OPENING_QUOTES = {'"': '"', "“": "”"}
 
 
 def detect(text: str) -> str | None:
@@ -26,57 +32,66 @@ def detect(text: str) -> str | None:
 
 
 def parse(text: str) -> Bulletin:
-    """Split at the labels (even mid-line); one story per ``Anchor:``."""
-    skipped: list[Skipped] = []
+    """Split at the labels (even mid-line); one story per ``Anchor:``; tape by its speaker."""
+    out = Builder()
     date = None
     meta = METADATA.search(text.split("\n", 1)[0])
     if meta:
         date = meta.group(1) or _find_date(meta.group(0))
-        skipped.append(Skipped(0, "metadata line (date and photo credit)", meta.group(0).strip()))
+        out.skip("metadata line (date and photo credit)", meta.group(0))
         text = text[meta.end() :]
-    stories: list[list[Segment]] = []
-    station = None
-    pieces = LABEL.split(text)
-    lead = squash(pieces[0])
-    if lead:
-        stories.append([Segment("anchor", None, lead)])
-    for label, body in zip(pieces[1::2], pieces[2::2], strict=True):
-        if label == "Anchor" or not stories:
-            stories.append([])
-        skipped.append(Skipped(len(stories), "label", f"{label}:"))
-        if squash(body):
-            stories[-1].append(
-                Segment("anchor" if label == "Anchor" else "reporter", None, squash(body))
-            )
-    built = []
-    for segments in stories:
-        story, found_station = _name_reporter(segments)
-        station = station or found_station
-        built.append(story)
-    return Bulletin(NAME, None, date, station, tuple(built), tuple(skipped))
+    _Reader(out).read(text)
+    return name_reporters(out.bulletin(NAME, None, date, None))
+
+
+class _Reader:
+    """Walks the labels and tape markers in order, remembering whose turn it is."""
+
+    def __init__(self, out: Builder) -> None:
+        self.out = out
+        self.role: Role = "anchor"
+
+    def read(self, text: str) -> None:
+        position = 0
+        for token in TOKEN.finditer(text):
+            if token.start() < position:
+                continue  # inside a soundbite's quotation
+            self.out.say(text[position : token.start()])
+            position = self._token(token, text)
+        self.out.say(text[position:])
+
+    def _token(self, token: re.Match[str], text: str) -> int:
+        if label := token.group("label"):
+            self.role = "anchor" if label.lower() == "anchor" else "reporter"
+            if self.role == "anchor" or not self.out.story_count:
+                self.out.story(None)
+            self.out.voice(self.role)
+            self.out.skip("label", token.group(0))
+            return token.end()
+        self.out.skip("sound bite marker", token.group(0))
+        speaker = person(token.group("who")) if token.group("colon") else None
+        if not speaker:
+            return token.end()
+        return self._soundbite(speaker, text, token.end())
+
+    def _soundbite(self, speaker: str, text: str, start: int) -> int:
+        """The quotation after the marker (or the rest of its line) is the speaker's."""
+        rest = text[start:]
+        opening = rest.lstrip()[:1]
+        at = start + len(rest) - len(rest.lstrip())
+        closing = OPENING_QUOTES.get(opening)
+        end = text.find(closing, at + 1) if closing else -1
+        if end < 0:
+            end = text.find("\n", at)
+            end = len(text) if end < 0 else end
+        else:
+            end += 1
+        self.out.voice("soundbite", speaker)
+        self.out.say(text[start:end])
+        self.out.voice(self.role)
+        return end
 
 
 def _find_date(line: str) -> str | None:
     found = re.search(r"\d{4}-\d{2}-\d{2}", line)
     return found.group(0) if found else None
-
-
-def _name_reporter(segments: list[Segment]) -> tuple[Story, str | None]:
-    """Name the reporter from the anchor's hand-over or the reporter's sign-off."""
-    name = station = None
-    for seg in segments:
-        handover = HANDOVER.search(seg.text) if seg.role == "anchor" else None
-        signoff = SIGNOFF.search(seg.text) if seg.role == "reporter" else None
-        name = name or _clean_name(handover.group(1) if handover else None)
-        if signoff:
-            name = name or _clean_name(signoff.group(1))
-            station = signoff.group(2)
-    named = tuple(Segment(s.role, name, s.text) if s.role == "reporter" else s for s in segments)
-    return Story(None, named), station
-
-
-def _clean_name(name: str | None) -> str | None:
-    """Drop a sentence glued in front of the name (``defect.Choi You Sun``)."""
-    if not name:
-        return None
-    return re.split(r"[.!?]", name)[-1].strip() or None

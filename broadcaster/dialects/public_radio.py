@@ -1,7 +1,10 @@
 """US public-radio transcripts: ``FULL NAME, ROLE:`` turns and production cues (DIALECTS.md §3).
 
-The date is read only from a ``Month D, YYYY`` line heading the file, and the station
-only from a ``Copyright © YYYY Station.`` line; a transcript is one story.
+Lines before the first label are the page's header (programme, headline, ``Originally
+published on …``, ``Transcript``, air date): the date is kept and nothing is spoken, unless
+the host speaks there unlabelled (``This is FRESH AIR. I'm Ana Lima.``). Credits and
+copyright notices are dropped wherever they sit, mid-line included; the station comes from
+them. A transcript is one story.
 """
 
 from __future__ import annotations
@@ -17,12 +20,27 @@ MONTHS = (
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december",
 )  # fmt: skip
-DATE_LINE = re.compile(r"^([^\W\d_]+)\.?\s+(\d{1,2}),\s*(\d{4})$")
-COPYRIGHT = re.compile(r"^Copyright\s*(?:©|\(c\))?\s*\d{4}\s+(?P<station>[^.]+?)\s*\.", re.I)
-NOTICE = re.compile(r"\btranscripts? (?:is|are) created on a rush deadline\b", re.I)
-# ``TOM REYES, BYLINE:``, ``REYES:``, ``Mr. JOHN DOE (Acme Corp):``, ``UNIDENTIFIED PERSON #1:``
+DATE = re.compile(r"\b([^\W\d_]+)\.?\s+(\d{1,2}),\s*(\d{4})\b")
+CREDIT = re.compile(
+    r"(?P<credit>Transcript provided by (?P<by>[A-Z][\w&' ]*?)"
+    r"(?:,\s*Copyright\s*(?:©|\(c\))?\s*(?:\d{4}\s+)?[^.]*?)?\.)"
+    r"|(?P<copyright>Copyright\s*(?:©|\(c\))?\s*(?:\d{4}\s+)?(?P<station>[A-Z][^.]*?)\s*\."
+    r"(?:\s*All rights reserved\.)?)"
+    r"|(?P<transcript_notice>(?:\w+ )?transcripts? (?:is|are) created on a rush deadline[^.]*\."
+    r"(?:\s*(?:This text|Accuracy|The authoritative)[^.]*\.)*)",
+    re.IGNORECASE,
+)
+INTRO = re.compile(r"\bI'm (?P<name>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,2})\b")
+"""A host speaking before any label names themself: ``This is FRESH AIR. I'm Ana Lima.``"""
+TITLES = (
+    r"(?:Mr|Mrs|Ms|Miss|Dr|Sen|Rep|Gov|Gen|Col|Lt|Sgt|Capt|Adm|Prof|Rev|Pres|Amb|Sec)\.?"
+    r"|(?:Vice )?President|Prime Minister|Senator|Governor|Representative|Secretary|Mayor"
+    r"|Judge|General|Professor|Father|Rabbi|Ambassador|Minister|Chancellor"
+)
+# ``TOM REYES, BYLINE:``, ``REYES:``, ``Mr. JOHN DOE (Acme Corp):``, ``UNIDENTIFIED PERSON #1:``,
+# ``President JANE DOE:``, ``Sen. JOHN ROE:``
 LABEL = re.compile(
-    r"^(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?[ \t]+)?"
+    rf"^(?:(?:{TITLES})[ \t]+)?"
     r"(?P<name>[^\W\d_][\w'’.\-]*(?:[ \t]+#?[\w'’.\-]+)*?)"
     r"(?:,[ \t]*(?P<role>[^:]{1,60}?))?[ \t]*(?P<title>\([^()]*\))?[ \t]*:(?=\s|$)"
 )
@@ -39,7 +57,7 @@ CUE = re.compile(r"\(([^()]*)\)")
 CUE_WORDS = {
     "APPLAUSE", "BEGIN", "BLEEP", "CHEERING", "CHUCKLES", "CROSSTALK", "END", "FOREIGN",
     "INAUDIBLE", "LAUGHING", "LAUGHS", "LAUGHTER", "MUSIC", "SIGHS", "SINGING", "SOUNDBITE",
-    "SPEAKING",
+    "SPEAKING", "THROUGH", "VOICEOVER", "UNINTELLIGIBLE", "NON-ENGLISH", "BEEP",
 }  # fmt: skip
 
 
@@ -81,29 +99,47 @@ class _Transcript:
         """Full names and surnames (upper case) to the person they name."""
         self.date: str | None = None
         self.station: str | None = None
-        self.first = True
+        self.header = True
+        """No label yet and no host speaking: lines are page furniture."""
 
     def read(self, line: str) -> None:
-        first, self.first = self.first, False
-        if first and (date := _date_line(line)):
-            self.date = date
-            self.out.skip("date line", line)
-        elif credit := COPYRIGHT.match(line):
-            self.station = self.station or squash(credit.group("station"))
-            self.out.skip("page furniture: copyright", line)
-        elif NOTICE.search(line):
-            self.out.skip("page furniture: transcript notice", line)
-        elif label := _label(line):
+        if label := _label(line):
+            self.header = False
             self._turn(label)
+        elif self.header and (intro := INTRO.search(line)):
+            self.header = False
+            host = self._person(intro.group("name"), "HOST")
+            self.out.voice(host.role, host.speaker)
+            self._say(line)
+        elif self.header:
+            self.date = self.date or _date(line)
+            self._station(line)
+            self.out.skip("page furniture: header", line)
         else:
-            _say(self.out, line)
+            self._say(line)
+
+    def _say(self, text: str) -> None:
+        """Say ``text`` in the current voice, dropping credits and production cues in it."""
+        start = 0
+        for credit in CREDIT.finditer(text):
+            _say_between_cues(self.out, text[start : credit.start()])
+            self._station(credit.group(0))
+            reason = str(credit.lastgroup).replace("_", " ")
+            self.out.skip(f"page furniture: {reason}", credit.group(0))
+            start = credit.end()
+        _say_between_cues(self.out, text[start:])
+
+    def _station(self, text: str) -> None:
+        for credit in CREDIT.finditer(text):
+            station = credit.group("station") or credit.group("by")
+            self.station = self.station or (squash(station) if station else None)
 
     def _turn(self, label: re.Match[str]) -> None:
         person = self._person(label.group("name"), label.group("role"))
         self.out.voice(person.role, person.speaker)
         title_at = label.start("title") if label.group("title") else label.end()
         skip_speaker(self.out, label.string[:title_at], label.string[title_at : label.end()])
-        _say(self.out, label.string[label.end() :])
+        self._say(label.string[label.end() :])
 
     def _person(self, name: str, role: str | None) -> Person:
         key = squash(name).upper()
@@ -138,17 +174,17 @@ def _title_case(name: str) -> str:
     return re.sub(r"[^\W\d_]+", lambda word: word[0][0] + word[0][1:].lower(), name)
 
 
-def _date_line(line: str) -> str | None:
-    """``June 3, 2024`` or ``Jun. 3, 2024``."""
-    found = DATE_LINE.match(line)
-    if not found:
-        return None
-    word = found.group(1).lower()
-    month = next((n for n, name in enumerate(MONTHS, 1) if word in (name, name[:3])), None)
-    return iso_date(int(found.group(3)), month, int(found.group(2))) if month else None
+def _date(line: str) -> str | None:
+    """The first ``June 3, 2024`` or ``Jun. 3, 2024`` in ``line``."""
+    for found in DATE.finditer(line):
+        word = found.group(1).lower()
+        month = next((n for n, name in enumerate(MONTHS, 1) if word in (name, name[:3])), None)
+        if month:
+            return iso_date(int(found.group(3)), month, int(found.group(2)))
+    return None
 
 
-def _say(out: Builder, text: str) -> None:
+def _say_between_cues(out: Builder, text: str) -> None:
     """Say ``text`` in the current voice, dropping the production cues in it."""
     start = 0
     for cue in CUE.finditer(text):
