@@ -93,3 +93,98 @@ def test_role_override_with_an_engine_voice(profiles, engine):
     segs = [seg for _, seg in got.segments()]
     assert segs[0].voice == "anchor=en-gb-scotland+m2"
     assert {p.name: p.voice for p in extended}[segs[0].voice] == "en-gb-scotland+m2"
+
+
+# --- gender ------------------------------------------------------------------------
+
+FIRST_NAMES = {"Helen": 0.99, "Walter": 0.01, "Sam": 0.8, "Jiwon": 0.73, "Seoyeon": 0.95}
+
+
+def guesses(text_segments, pinned=None):
+    from broadcaster.gender import infer
+
+    stories = (Story(None, tuple(Segment(r, s, t) for r, s, t in text_segments)),)
+    bulletin = Bulletin("test", None, None, None, stories)
+    return {k: (g.gender, g.why) for k, g in infer(bulletin, pinned or {}, FIRST_NAMES.get).items()}
+
+
+def test_gender_from_an_honorific_beats_the_first_name():
+    got = guesses(
+        [("anchor", None, "Ms. Marsh spoke first."), ("soundbite", "Walter Marsh", "Hi.")]
+    )
+    assert got["walter marsh"] == ("female", "honorific 'Ms' in the transcript")
+
+
+def test_gender_from_the_pronoun_after_their_turn():
+    got = guesses([("soundbite", "Kang Do-yun", "We go."), ("reporter", None, "He added more.")])
+    assert got["kang do-yun"] == ("male", "referred to as he (1x)")
+
+
+def test_gender_from_a_pronoun_after_their_name():
+    got = guesses(
+        [("anchor", None, "The minister, Lee Ha-eun, spoke. She said talks went well."),
+         ("soundbite", "Lee Ha-eun", "Yes.")]
+    )  # fmt: skip
+    assert got["lee ha-eun"] == ("female", "referred to as she (1x)")
+
+
+def test_gender_from_a_gendered_noun_beside_the_name():
+    got = guesses(
+        [("anchor", None, "Spokesman Yoon Ji-won said no."), ("soundbite", "Yoon Ji-won", "No.")]
+    )
+    assert got["yoon ji-won"] == ("male", "described as 'spokesman' in the transcript")
+
+
+def test_gender_from_the_first_name_korean_order_included():
+    people = ["Helen Ward", "Park Seo-yeon", "Kim Ji-won", "Unidentified woman #2"]
+    got = guesses([("soundbite", name, "Words.") for name in people])
+    assert got["helen ward"] == ("female", "first name 'Helen': 99% women in names-dataset")
+    assert got["park seo-yeon"][0] == "female"
+    assert got["kim ji-won"] == (None, "first name 'Jiwon' is given to women and men alike")
+    assert got["unidentified woman #2"] == ("female", "described as 'woman'")
+
+
+def test_pinned_gender_wins():
+    got = guesses([("soundbite", "Helen Ward", "A.")], {"helen ward": "male"})
+    assert got["helen ward"] == ("male", "pinned")
+
+
+def test_real_names_dataset_covers_common_names():
+    from broadcaster.names import female_share
+
+    assert female_share("Helen") > 0.9 and female_share("Walter") < 0.1
+    assert female_share("Seoyeon") > 0.8 and female_share("Taeho") < 0.2
+
+
+def test_casting_gives_women_female_voices_and_men_male(profiles):
+    from broadcaster.gender import Guess
+
+    people = [("Ana Lima", "female"), ("Ben Cho", "male"), ("Cara Diaz", "female"),
+              ("Dev Rao", "male"), ("Eve Park", "female")]  # fmt: skip
+    b = bulletin([("anchor", None), *[("reporter", name) for name, _ in people]],
+                 [("soundbite", name) for name, _ in people])  # fmt: skip
+    genders = {name.casefold(): Guess(g, "test") for name, g in people}
+    by_name = {p.name: p for p in profiles}
+    for _, seg in cast(b, profiles, genders=genders).segments():
+        if seg.speaker:
+            assert by_name[seg.voice].gender == seg.gender == genders[seg.speaker.casefold()].gender
+
+
+def test_casting_by_gender_is_deterministic(profiles):
+    from broadcaster.gender import Guess
+
+    genders = {"ana lima": Guess("female", "t"), "ben cho": Guess("male", "t")}
+    b = bulletin([("anchor", None), ("reporter", "Ana Lima"), ("soundbite", "Ben Cho")])
+    assert voices(cast(b, profiles, genders=genders)) == voices(cast(b, profiles, genders=genders))
+
+
+def test_pin_table_with_gender(profiles, tmp_path):
+    (tmp_path / "pins.toml").write_text(
+        '"Dev Rao" = { gender = "female" }\n"Ana Lima" = { voice = "reporter-2" }\n'
+    )
+    pins = load_pins(tmp_path, profiles)
+    assert (pins["dev rao"].voice, pins["dev rao"].gender) == (None, "female")
+    assert (pins["ana lima"].voice, pins["ana lima"].gender) == ("reporter-2", "male")
+    (tmp_path / "pins.toml").write_text('"Dev Rao" = { gender = "other" }\n')
+    with pytest.raises(VoiceError, match="pin 'Dev Rao' has gender 'other'"):
+        load_pins(tmp_path, profiles)
