@@ -326,7 +326,8 @@ def select(
     if story is not None:
         count = len(prepared.bulletin.stories)
         if not 1 <= story <= count:
-            raise InputError(f"there is no story {story}", f"the transcript has {count} stories")
+            stories = "1 story" if count == 1 else f"{count} stories"
+            raise InputError(f"there is no story {story}", f"the transcript has {stories}")
         return {n for n, (s, _) in enumerate(segments, 1) if s == story}
     names = {seg.speaker.casefold(): seg.speaker for _, seg in segments if seg.speaker}
     if not speaker or speaker.casefold() not in names:

@@ -148,3 +148,35 @@ def test_arbitrary_text_raises_only_documented_errors(text):
             module.parse(text)
         except BroadcasterError:
             pass
+
+
+@st.composite
+def kbs_story_with_reporter(draw) -> tuple[str, str | None]:
+    """A KBS radio story whose hand-over and sign-off are each present or not, and name
+    the same reporter or not; with the reporter the parser must find."""
+    anchor = draw(GLUE).join(draw(st.lists(SENTENCE, min_size=1, max_size=2)))
+    body = draw(GLUE).join(draw(st.lists(SENTENCE, min_size=1, max_size=2)))
+    handed = draw(st.one_of(st.none(), NAME))
+    signed = draw(st.one_of(st.none(), NAME))
+    handover = draw(HANDOVER).format(handed) if handed else ""
+    signoff = f"{signed}, KBS World Radio News." if signed else ""
+    return f"Anchor: {anchor}{handover}Report: {body}{signoff}", signed or handed
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(kbs_story_with_reporter(), min_size=1, max_size=3))
+def test_kbs_radio_roles_and_speakers(stories):
+    import warnings
+
+    text = "date 2026-05-02 Photo : YONHAP News\n\n" + "".join(s for s, _ in stories)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a hand-over and sign-off that disagree warn
+        bulletin = kbs_radio.parse(text)
+    assert_well_formed(text, bulletin)
+    assert len(bulletin.stories) == len(stories)
+    for story, (_, reporter) in zip(bulletin.stories, stories, strict=True):
+        roles = [(seg.role, seg.speaker) for seg in story.segments]
+        assert roles[0] == ("anchor", None)
+        assert [r for r in roles[1:] if r[0] != "soundbite"] == [("reporter", reporter)] * (
+            len(roles) - 1
+        )

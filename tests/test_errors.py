@@ -163,6 +163,17 @@ def test_no_ffmpeg_anywhere(tmp_path):
         (["render", str(KBS), "--dialect", "martian"], "'martian' is not one of"),
         (["render", str(KBS), "--frobnicate"], "No such option '--frobnicate'"),
         (["explode"], "No such command 'explode'"),
+        (["render", str(KBS), "--format", "aiff"], "'aiff' is not one of"),
+        (["render", str(KBS), "-o", "x.aiff"], "unsupported format 'aiff'"),
+        (["render", str(KBS), "--format", "opus", "--sample-rate", "44100"], "opus cannot be"),
+        (["render", str(KBS), "--sample-rate", "12345"], "mp3 cannot be written at 12345 Hz"),
+        (["render", str(KBS), "--format", "flac", "--bitrate", "128k"], "takes no bitrate"),
+        (["render", str(KBS), "--channels", "3"], "3 is not in the range 1<=x<=2"),
+        (["render", str(KBS), "--loudness", "-3"], "loudness target '-3' is not podcast"),
+        (["render", str(KBS), "--loudness", "loud"], "loudness target 'loud'"),
+        (["render", str(KBS), "--sidecars", "vtt,pdf"], "pdf: choose from vtt, srt, json"),
+        (["preview", str(KBS)], "give exactly one of --section, --story, --speaker"),
+        (["preview", str(KBS), "--section", "1", "--story", "1"], "give exactly one of"),
     ],
 )
 def test_usage_errors_exit_2(args, says):
@@ -204,3 +215,74 @@ def test_only_unreadable_script_is_an_error(tmp_path):
     assert done.stderr.splitlines()[-1].startswith(
         "Error: the transcript has no words the voices can read"
     )
+
+
+FAILING_FFMPEG = """#!/bin/sh
+# A stand-in for ffmpeg that writes half a file to its output, then fails.
+for last; do :; done
+case "$*" in *pipe:0*) head -c 20000 > /dev/null; printf 'half an mp3' > "$last";; esac
+echo "Conversion failed: disk on fire" >&2
+exit 1
+"""
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_failed_encode_leaves_nothing_and_keeps_the_old_file(tmp_path, existing):
+    ffmpeg = write(tmp_path, "ffmpeg", FAILING_FFMPEG.encode())
+    ffmpeg.chmod(0o755)
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / "bulletin.mp3"
+    if existing:
+        target.write_bytes(b"yesterday's bulletin")
+    done = run_cli("render", str(KBS), "-o", str(target), env={"BROADCASTER_FFMPEG": str(ffmpeg)})
+    check_failure(done, says="ffmpeg failed to encode: Conversion failed: disk on fire")
+    assert sorted(p.name for p in out.iterdir()) == (["bulletin.mp3"] if existing else [])
+    if existing:
+        assert target.read_bytes() == b"yesterday's bulletin"
+
+
+def test_unsettable_voice_names_the_file_and_close_ids(tmp_path):
+    folder = voices_with(tmp_path, "reporter.toml", 'role = "reporter"\nvoice = "en-gb+m4"\n')
+    done = render(tmp_path, KBS, "--voices", str(folder))
+    check_failure(done, says="reporter.toml: key 'voice': the engine cannot set voice 'en-gb+m4'")
+    assert "en-gb-x-rp+m4" in done.stderr
+
+
+def test_bad_gender_in_a_profile(tmp_path):
+    folder = voices_with(
+        tmp_path, "reporter.toml", 'role = "reporter"\nvoice = "en-us"\ngender = "f"\n'
+    )
+    check_failure(render(tmp_path, KBS, "--voices", str(folder)), says="key 'gender' is 'f'")
+
+
+@pytest.mark.parametrize(
+    ("option", "content", "says"),
+    [
+        ("--sting-open", None, "music file {path} does not exist"),
+        ("--transition", b"not audio at all", "music file {path} is not audio ffmpeg can read"),
+        ("--bed", b"", "music file {path} is not audio ffmpeg can read"),
+    ],
+)
+def test_bad_music_files(tmp_path, option, content, says):
+    path = tmp_path / "music.wav"
+    if content is not None:
+        path.write_bytes(content)
+    check_failure(render(tmp_path, KBS, option, str(path)), says=says.format(path=path))
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--section", "3"], "there is no section 3 (the transcript has 2 sections)"),
+        (["--story", "0"], "there is no story 0 (the transcript has 1 story)"),
+        (
+            ["--speaker", "Kim"],
+            "nobody called 'Kim' speaks in the transcript (speakers: Choi You Sun)",
+        ),
+    ],
+)
+def test_preview_out_of_range(tmp_path, args, says):
+    out = tmp_path / "p.mp3"
+    check_failure(run_cli("preview", str(KBS), *args, "-o", str(out)), says=says)
+    assert not out.exists()

@@ -188,3 +188,21 @@ def test_no_voice_sections_allowed_without_profiles(tmp_path: Path) -> None:
     assert str(info.value) == (
         f"{path}: [voice.anchor] names no voice profile (voice profiles: none)"
     )
+
+
+def test_voice_sections_reach_the_spoken_text_through_prepare(tmp_path: Path, engine) -> None:
+    """A [voice.X] entry changes what profile X says in a real render's preparation."""
+    import shutil
+
+    from broadcaster.casting import default_voices_dir
+    from broadcaster.render import Options, prepare
+    from tests.conftest import KBS
+
+    folder = tmp_path / "voices"
+    shutil.copytree(default_voices_dir(), folder)
+    (folder / "lexicon.toml").write_text('[voice.reporter]\n"Ukraine" = "You-krane"\n')
+    anchor, reporter = (
+        s for _, s in prepare(KBS, engine, Options(voices=folder)).bulletin.segments()
+    )
+    assert reporter.voice == "reporter" and "You-krane" in reporter.spoken
+    assert "Ukraine" in anchor.spoken and "You-krane" not in anchor.spoken
