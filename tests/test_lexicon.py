@@ -200,9 +200,9 @@ def test_voice_sections_reach_the_spoken_text_through_prepare(tmp_path: Path, en
 
     folder = tmp_path / "voices"
     shutil.copytree(default_voices_dir(), folder)
-    (folder / "lexicon.toml").write_text('[voice.reporter]\n"Ukraine" = "You-krane"\n')
+    (folder / "lexicon.toml").write_text('[voice.reporter]\n"Seoul" = "Sole"\n')
     anchor, reporter = (
         s for _, s in prepare(KBS, engine, Options(voices=folder)).bulletin.segments()
     )
-    assert reporter.voice == "reporter" and "You-krane" in reporter.spoken
-    assert "Ukraine" in anchor.spoken and "You-krane" not in anchor.spoken
+    assert reporter.voice == "reporter" and "Sole" in reporter.spoken
+    assert "Seoul" in anchor.spoken and "Sole" not in anchor.spoken
