@@ -238,7 +238,8 @@ class PiperEngine:
                 else f"model {path} is not a .onnx file",
                 f"give a bundled model ({', '.join(BUNDLED)}) or the path of a Piper .onnx voice",
             )
-        return path.resolve(), path.stem
+        # Not resolve(): a symlinked model keeps the config beside the link, as in Piper.
+        return path.absolute(), path.stem
 
     def check(self, delivery: PiperDelivery) -> None:
         """Raise VoiceError unless ``delivery``'s model loads and has its speaker."""
