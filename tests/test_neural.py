@@ -16,6 +16,7 @@ from mutagen.id3 import ID3
 from broadcaster import engines, render
 from broadcaster.casting import load_profiles
 from broadcaster.engines import PiperDelivery
+from broadcaster.engines.piper import shift_pitch
 from broadcaster.errors import EngineError, VoiceError
 from tests.conftest import KBS, ROOT, decode, run_cli
 from tests.listening import median_f0, peak
@@ -98,6 +99,11 @@ def test_pitch_offset_moves_f0_not_duration(piper, joe):
         moved = 12 * math.log2(median_f0(shifted.raw_data, shifted.frame_rate) / base)
         assert moved == pytest.approx(semitones, abs=0.6)
         assert shifted.frame_count() == plain.frame_count()
+    # A clip that ends mid-word keeps its end, even at a length rubberband cuts short.
+    cut = plain.get_sample_slice(0, int(plain.frame_count() - 8820) // 1024 * 1024)
+    end = peak(cut[-60:].raw_data)
+    assert end > 0.05
+    assert peak(shift_pitch(cut, -3.0, "cut")[-60:].raw_data) > 0.5 * end
 
 
 def test_pace_and_volume_follow_the_delivery(piper, joe):
@@ -266,7 +272,9 @@ def neural_corpus(tmp_path_factory):
     out = tmp_path_factory.mktemp("neural") / "kbs.mp3"
     done = run_cli("render", str(KBS), "--cast", "neural", "-o", str(out), "--json")
     assert done.returncode == 0, done.stderr
-    inspected = run_cli("inspect", str(KBS), "--cast", "neural", "--json")
+    # --cast on the command line wins over a cast folder in the environment.
+    env = {"BROADCASTER_VOICES": str(ROOT / "voices")}
+    inspected = run_cli("inspect", str(KBS), "--cast", "neural", "--json", env=env)
     return out, json.loads(done.stdout), json.loads(inspected.stdout), done.stderr
 
 

@@ -314,8 +314,10 @@ def shift_pitch(clip: AudioSegment, semitones: float, label: str) -> AudioSegmen
     fmt = ["-f", "s16le", "-ar", str(rate), "-ac", "1"]
     command = [find_ffmpeg(), "-v", "error", *fmt, "-i", "-"]
     command += ["-af", f"rubberband=pitch={2 ** (semitones / 12):.6f}", *fmt, "-"]
-    # rubberband drops the last ~80 ms of a downward shift (measured at -4 semitones), so
-    # the clip goes in with silence after it and comes out cut back to its own length.
+    # rubberband drops the last ~80 ms of a downward shift of a clip whose length is a
+    # multiple of 512 samples, as half the model's outputs are (they come in 256-sample
+    # frames; measured with imageio-ffmpeg's ffmpeg 9.0), so the clip goes in with
+    # silence after it and comes out cut back to its own length.
     size = len(clip.raw_data)
     padded = clip.raw_data + bytes(2 * int(PITCH_PADDING_S * rate))
     done = subprocess.run(command, input=padded, capture_output=True)
