@@ -16,6 +16,7 @@ from pathlib import Path
 
 from broadcaster import render
 from broadcaster.engines import engine_for, get_engine
+from broadcaster.engines.piper import sentences, to_ids
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT.parent / "shared" / "corpus" / "kbs-radio-2025-02-19.txt"
@@ -32,9 +33,9 @@ def floor_of(prepared: render.Prepared):
     """One onnxruntime call on all of ``prepared``'s spoken text, as one id sequence."""
     text = " ".join(segment.spoken for _, segment in prepared.bulletin.segments())
     delivery = prepared.profiles["anchor"].delivery
-    piper = engine_for(delivery)
-    model = piper.model(delivery.model)
-    ids = [i for sentence in piper.phoneme_ids(text, model) for i in sentence]
+    model = engine_for(delivery).model(delivery.model)
+    clauses = get_engine().clauses(text, model.config.espeak_voice)
+    ids = to_ids([p for sentence in sentences(clauses) for p in sentence], model.config.phoneme_ids)
 
     def floor(out: Path) -> float:
         return model.run(ids, delivery).size / model.config.sample_rate

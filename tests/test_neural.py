@@ -204,6 +204,7 @@ def bad_model(tmp_path: Path, joe: PiperDelivery, onnx: bytes | None, config: di
         (None, {"phoneme_type": "text"}, "voice.onnx.json: phoneme_type is 'text'"),
         (None, {"num_speakers": 4}, "voice.onnx does not match its config voice.onnx.json"),
         (None, {"audio": "22050"}, "voice.onnx.json is not a Piper voice config"),
+        (None, {"espeak": {"voice": "xx-nowhere"}}, "espeak voice: unknown engine voice"),
     ],
 )
 def test_bad_models_fail_the_render_with_one_line(tmp_path, joe, model, onnx, change, says):

@@ -112,7 +112,10 @@ class Model:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.config = read_config(path)
-        get_engine().check_voice(self.config.espeak_voice)
+        try:
+            get_engine().check_voice(self.config.espeak_voice)
+        except VoiceError as exc:
+            raise VoiceError(f"{self.config.path}: espeak voice: {exc.message}", exc.hint) from None
         self.session = _session(path)
         self._check_inputs()
 
