@@ -1,31 +1,83 @@
-"""Export: the programme -> an MP3 with ID3 tags and chapters, written atomically."""
+"""Export: the programme streamed into one ffmpeg encode, with tags and chapters, written
+atomically, in MP3, WAV, FLAC, Ogg Opus or M4A/AAC."""
 
 from __future__ import annotations
 
 import os
+import queue
 import re
 import shutil
 import subprocess
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from mutagen.id3 import COMM, ID3
+import numpy as np
 
-from broadcaster.audio import AudioSegment
+from broadcaster import files
 from broadcaster.errors import ExportError
-from broadcaster.mix import Chapter
 
 FFMPEG_ENV = "BROADCASTER_FFMPEG"
 """Path of an ffmpeg to use instead of the one on PATH or in imageio-ffmpeg."""
-OUTPUT_RATE = 44100
-"""MP3s are written at 44.1 kHz so that every bitrate up to 320k is valid."""
 BITRATE = re.compile(r"^(\d{1,3})k$")
 
 
 @dataclass(frozen=True)
+class Format:
+    """An output format and what it allows."""
+
+    name: str
+    """What ``--format`` takes; also the file extension."""
+    codec: str
+    """ffmpeg's encoder."""
+    muxer: str
+    """ffmpeg's container."""
+    rate: int
+    """Default sample rate."""
+    rates: tuple[int, ...]
+    """Sample rates the codec takes."""
+    bitrate: str | None = None
+    """Default bitrate; None for lossless formats."""
+    bitrates: tuple[int, int] = (0, 0)
+    """Lowest and highest bitrate in kbit/s."""
+    chapters: str | None = None
+    """How chapters are stored: ``id3``, ``mp4``, ``vorbis`` or None (none)."""
+
+
+COMMON_RATES = (8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000)
+FORMATS = {
+    f.name: f
+    for f in (
+        Format("mp3", "libmp3lame", "mp3", 44100, COMMON_RATES, "128k", (32, 320), "id3"),
+        Format("wav", "pcm_s16le", "wav", 44100, COMMON_RATES),
+        Format("flac", "flac", "flac", 44100, COMMON_RATES, chapters="vorbis"),
+        Format("opus", "libopus", "ogg", 48000, (8000, 12000, 16000, 24000, 48000), "64k",
+               (6, 510), "vorbis"),
+        Format("m4a", "aac", "mp4", 44100, COMMON_RATES, "128k", (32, 320), "mp4"),
+    )
+}  # fmt: skip
+"""Every output format by name (and extension)."""
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """The output's format and its settings."""
+
+    format: Format
+    rate: int
+    """Sample rate of the file."""
+    channels: int
+    """1 (mono) or 2 (the mono programme on both channels)."""
+    bitrate: str | None
+    """For lossy formats, e.g. ``128k``."""
+
+
+@dataclass(frozen=True)
 class Tags:
-    """ID3 tags of a bulletin."""
+    """The bulletin's tags."""
 
     title: str
     artist: str | None
@@ -34,6 +86,53 @@ class Tags:
     comment: str
     """Names the source file."""
     genre: str = "Speech"
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A chapter: a title and its span in milliseconds."""
+
+    title: str
+    start_ms: int
+    end_ms: int
+
+
+def format_for(target: Path, name: str | None) -> Format:
+    """The format named, else the one the target's extension says, else MP3."""
+    chosen = name or target.suffix.lower().lstrip(".") or "mp3"
+    chosen = {"ogg": "opus", "aac": "m4a", "mp4": "m4a"}.get(chosen, chosen)
+    if chosen not in FORMATS:
+        raise ExportError(
+            f"unsupported format {chosen!r}", f"choose one of {', '.join(FORMATS)} (--format)"
+        )
+    return FORMATS[chosen]
+
+
+def encoding(
+    fmt: Format, rate: int | None = None, channels: int = 1, bitrate: str | None = None
+) -> Encoding:
+    """``fmt`` with the given settings, checked; defaults where None."""
+    rate = rate or fmt.rate
+    if rate not in fmt.rates:
+        raise ExportError(
+            f"{fmt.name} cannot be written at {rate} Hz",
+            f"use one of {', '.join(map(str, fmt.rates))}",
+        )
+    if channels not in (1, 2):
+        raise ExportError(f"{channels} channels is not supported", "use 1 or 2")
+    if fmt.bitrate is None:
+        if bitrate:
+            raise ExportError(f"{fmt.name} is lossless and takes no bitrate", "leave out --bitrate")
+        return Encoding(fmt, rate, channels, None)
+    bitrate = bitrate or fmt.bitrate
+    found = BITRATE.match(bitrate)
+    low, high = fmt.bitrates
+    if not found or not low <= int(found.group(1)) <= high:
+        raise ExportError(
+            f"invalid bitrate {bitrate!r} for {fmt.name}",
+            f"use {low}k to {high}k, e.g. {fmt.bitrate}",
+        )
+    return Encoding(fmt, rate, channels, bitrate)
 
 
 def find_ffmpeg() -> str:
@@ -67,14 +166,6 @@ def ffmpeg_version(exe: str) -> str:
     return out.split("\n", 1)[0].removeprefix("ffmpeg version ").split(" Copyright")[0]
 
 
-def check_bitrate(bitrate: str) -> str:
-    """``bitrate`` if MP3 can use it (e.g. ``128k``); raises ExportError."""
-    found = BITRATE.match(bitrate)
-    if not found or not 32 <= int(found.group(1)) <= 320:
-        raise ExportError(f"invalid bitrate {bitrate!r}", "use 32k to 320k, e.g. 128k")
-    return bitrate
-
-
 def check_target(target: Path) -> None:
     """Fail early if ``target`` cannot be written: a directory, or an unwritable folder."""
     if target.is_dir():
@@ -91,116 +182,196 @@ def check_target(target: Path) -> None:
         )
 
 
+class Encoder:
+    """One ffmpeg encoding 16-bit mono PCM fed from a pipe, in a thread of its own, so
+    that synthesis and mixing go on while it encodes. The samples are written as they
+    come; nothing reaches ``target`` until :meth:`finish` has added tags and chapters."""
+
+    def __init__(self, ffmpeg: str, path: Path, rate: int, enc: Encoding, tags: Tags) -> None:
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 (ffmpeg's stderr; closed in finish)
+        command = [ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+                   "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
+                   *_metadata(tags, enc.format), "-ar", str(enc.rate), "-ac", str(enc.channels),
+                   "-c:a", enc.format.codec, *(["-b:a", enc.bitrate] if enc.bitrate else []),
+                   "-f", enc.format.muxer, str(path)]  # fmt: skip
+        try:
+            self._process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=self._log)
+        except OSError as exc:
+            raise ExportError(f"cannot run ffmpeg ({ffmpeg}): {exc.strerror}") from None
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=64)
+        self._broken: OSError | None = None
+        self._thread = threading.Thread(target=self._pump, daemon=True)
+        self._thread.start()
+
+    def write(self, samples: np.ndarray) -> None:
+        """Queue float samples in [-1, 1] for encoding."""
+        pcm = np.clip(np.round(samples * 32767.0), -32768, 32767).astype("<i2")
+        self._queue.put(pcm.tobytes())
+
+    def _pump(self) -> None:
+        while (data := self._queue.get()) is not None:
+            if self._broken is None:
+                try:
+                    self._process.stdin.write(data)
+                except OSError as exc:  # ffmpeg died: keep draining, report at finish
+                    self._broken = exc
+        try:
+            self._process.stdin.close()
+        except OSError as exc:
+            self._broken = self._broken or exc
+
+    def finish(self) -> None:
+        """Wait for ffmpeg; raise ExportError with its last message if it failed."""
+        self._queue.put(None)
+        self._thread.join()
+        failed = self._process.wait() or self._broken
+        self._log.seek(0)
+        lines = self._log.read().decode(errors="replace").strip().splitlines()
+        self._log.close()
+        if failed:
+            raise ExportError(f"ffmpeg failed to encode: {(lines or ['no message'])[-1]}")
+
+    def abort(self) -> None:
+        """Stop ffmpeg at once (after an error elsewhere)."""
+        self._process.kill()
+        self._queue.put(None)
+        self._thread.join()
+        self._process.wait()
+        self._log.close()
+
+
+def codec_loss(samples: np.ndarray, rate: int, enc: Encoding) -> float:
+    """How many LU quieter ``samples`` come back after a round trip through ``enc``'s
+    codec (0 for a lossless format or a silent excerpt)."""
+    from broadcaster import loudness
+
+    before = loudness.loudness(samples, rate)
+    if not enc.bitrate or before == loudness.SILENT:
+        return 0.0
+    pcm = np.clip(np.round(samples * 32767.0), -32768, 32767).astype("<i2").tobytes()
+    with tempfile.TemporaryDirectory(prefix="broadcaster-") as scratch:
+        coded = Path(scratch, f"probe.{enc.format.name}")
+        ffmpeg = find_ffmpeg()
+        subprocess.run(
+            [ffmpeg, "-v", "error", "-nostdin", "-f", "s16le", "-ar", str(rate), "-ac", "1",
+             "-i", "pipe:0", "-ar", str(enc.rate), "-c:a", enc.format.codec, "-b:a",
+             enc.bitrate, "-f", enc.format.muxer, str(coded)],
+            input=pcm, capture_output=True, check=False,
+        )  # fmt: skip
+        back = subprocess.run(
+            [ffmpeg, "-v", "error", "-nostdin", "-i", str(coded), "-f", "f32le", "-ac", "1",
+             "-ar", str(rate), "-"],
+            capture_output=True, check=False,
+        )  # fmt: skip
+    decoded = np.frombuffer(back.stdout, dtype="<f4")
+    after = loudness.loudness(decoded, rate) if decoded.size else loudness.SILENT
+    return 0.0 if after == loudness.SILENT else before - after
+
+
+def _metadata(tags: Tags, fmt: Format) -> list[str]:
+    values = {"title": tags.title, "artist": tags.artist, "date": tags.date, "genre": tags.genre}
+    if fmt.chapters != "id3":  # MP3's comment is written as a real COMM frame below
+        values["comment"] = tags.comment
+    return [
+        arg for key, value in values.items() if value for arg in ("-metadata", f"{key}={value}")
+    ]
+
+
+@contextmanager
+def encoded(target: Path, rate: int, enc: Encoding, tags: Tags) -> Iterator[Encoder]:
+    """An :class:`Encoder` writing to a temporary file beside ``target``; the caller
+    sets ``encoder.chapters`` before leaving the block. On success, tags and chapters
+    are added and the file renamed into place; on any failure nothing is left."""
+    check_target(target)
+    ffmpeg = find_ffmpeg()
+    with files.partial(target) as path:
+        encoder = Encoder(ffmpeg, path, rate, enc, tags)
+        encoder.chapters = []
+        try:
+            yield encoder
+        except BaseException:
+            encoder.abort()
+            raise
+        encoder.finish()
+        _finish_tags(ffmpeg, path, enc.format, tags, encoder.chapters)
+
+
+def _finish_tags(ffmpeg: str, path: Path, fmt: Format, tags: Tags, chapters: list[Chapter]):
+    if fmt.chapters == "id3":
+        _id3(path, tags, chapters)
+    elif fmt.chapters == "vorbis":
+        _vorbis(path, fmt, chapters)
+    elif fmt.chapters == "mp4" and chapters:
+        _remux_chapters(ffmpeg, path, fmt, chapters)
+
+
+def _id3(path: Path, tags: Tags, chapters: list[Chapter]) -> None:
+    """ID3v2 chapters (CTOC + CHAP) and a real COMM frame (ffmpeg would write the comment
+    as TXXX:comment). The CTOC gives the chapters' order; mutagen stores frames shortest
+    first, so tools that list CHAP frames in file order may list them out of order."""
+    from mutagen.id3 import CHAP, COMM, CTOC, ID3, TIT2, CTOCFlags
+
+    id3 = ID3(path)
+    id3.add(COMM(encoding=3, lang="eng", desc="", text=[tags.comment]))
+    ids = [f"chp{n}" for n in range(len(chapters))]
+    if chapters:
+        flags = CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED
+        id3.add(CTOC(element_id="toc", flags=flags, child_element_ids=ids, sub_frames=[]))
+    for element, chapter in zip(ids, chapters, strict=True):
+        title = TIT2(encoding=3, text=[chapter.title])
+        id3.add(CHAP(element_id=element, start_time=chapter.start_ms, end_time=chapter.end_ms,
+                     sub_frames=[title]))  # fmt: skip
+    id3.save(path)
+
+
+def _vorbis(path: Path, fmt: Format, chapters: list[Chapter]) -> None:
+    """Vorbis-comment chapters (CHAPTER001=HH:MM:SS.mmm, CHAPTER001NAME=...)."""
+    from mutagen.flac import FLAC
+    from mutagen.oggopus import OggOpus
+
+    audio = FLAC(path) if fmt.name == "flac" else OggOpus(path)
+    for n, chapter in enumerate(chapters, 1):
+        audio[f"CHAPTER{n:03d}"] = clock(chapter.start_ms, ".")
+        audio[f"CHAPTER{n:03d}NAME"] = chapter.title
+    audio.save()
+
+
+def _remux_chapters(ffmpeg: str, path: Path, fmt: Format, chapters: list[Chapter]) -> None:
+    """MP4 chapter atoms: ffmpeg copies the encoded audio
+    (no second encode) into a file with the chapters, known only once the programme has
+    been laid out."""
+    with tempfile.TemporaryDirectory(prefix="broadcaster-") as scratch:
+        meta = Path(scratch, "chapters.txt")
+        meta.write_text(ffmetadata(chapters), encoding="utf-8")
+        remuxed = Path(scratch, f"chaptered.{fmt.name}")
+        done = subprocess.run(
+            [ffmpeg, "-v", "error", "-nostdin", "-i", str(path), "-f", "ffmetadata", "-i",
+             str(meta), "-map", "0:a", "-map_metadata", "0", "-map_chapters", "1", "-c", "copy",
+             "-f", fmt.muxer, str(remuxed)],
+            capture_output=True,
+        )  # fmt: skip
+        if done.returncode:
+            raise ExportError(f"ffmpeg failed to add chapters: {done.stderr.decode().strip()}")
+        shutil.copyfile(remuxed, path)
+
+
 def _escape(value: str) -> str:
     """FFMETADATA escaping: = ; # \\ and newlines take a backslash."""
     return re.sub(r"([=;#\\\n])", r"\\\1", value)
 
 
-def ffmetadata(tags: Tags, chapters: list[Chapter]) -> str:
-    """An ``;FFMETADATA1`` document with the tags and one [CHAPTER] per section."""
+def ffmetadata(chapters: list[Chapter]) -> str:
+    """An ``;FFMETADATA1`` document with one [CHAPTER] per chapter."""
     lines = [";FFMETADATA1"]
-    for key in ("title", "artist", "date", "genre"):
-        value = getattr(tags, key)
-        if value:
-            lines.append(f"{key}={_escape(value)}")
     for chapter in chapters:
-        lines += [
-            "[CHAPTER]",
-            "TIMEBASE=1/1000",
-            f"START={chapter.start_ms}",
-            f"END={chapter.end_ms}",
-            f"title={_escape(chapter.title)}",
-        ]
+        lines += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={chapter.start_ms}",
+                  f"END={chapter.end_ms}", f"title={_escape(chapter.title)}"]  # fmt: skip
     return "\n".join(lines) + "\n"
 
 
-def export_mp3(
-    programme: AudioSegment,
-    target: Path,
-    tags: Tags,
-    chapters: list[Chapter],
-    bitrate: str = "128k",
-) -> None:
-    """Encode to ``target`` via a temporary file beside it, renamed into place on success."""
-    check_bitrate(bitrate)
-    check_target(target)
-    ffmpeg = find_ffmpeg()
-    try:
-        fd, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    except OSError as exc:
-        raise ExportError(
-            f"cannot write to folder {target.parent}: {exc.strerror}",
-            "choose another output path with -o",
-        ) from None
-    os.close(fd)
-    try:
-        _encode(ffmpeg, programme, partial, ffmetadata(tags, chapters), bitrate)
-        _add_comment(partial, tags.comment)
-        # mkstemp makes the file 0600; a finished file gets what any new file would.
-        os.chmod(partial, 0o666 & ~_umask())
-        os.replace(partial, target)
-    finally:
-        if os.path.exists(partial):
-            os.unlink(partial)
-
-
-def _umask() -> int:
-    """The process's umask (reading it means setting it: set it straight back)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def _add_comment(path: str, comment: str) -> None:
-    """A real ID3 COMM frame: ffmpeg writes a ``comment`` key as TXXX:comment instead."""
-    tags = ID3(path)
-    tags.add(COMM(encoding=3, lang="eng", desc="", text=[comment]))
-    tags.save(path)
-
-
-def _encode(ffmpeg: str, programme: AudioSegment, path: str, metadata: str, bitrate: str) -> None:
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8") as meta:
-        meta.write(metadata)
-        meta.flush()
-        command = [
-            ffmpeg,
-            "-hide_banner",
-            "-nostdin",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "s16le",
-            "-ar",
-            str(programme.frame_rate),
-            "-ac",
-            "1",
-            "-i",
-            "pipe:0",
-            "-f",
-            "ffmetadata",
-            "-i",
-            meta.name,
-            "-map",
-            "0:a",
-            "-map_metadata",
-            "1",
-            "-map_chapters",
-            "1",
-            "-ar",
-            str(OUTPUT_RATE),
-            "-c:a",
-            "libmp3lame",
-            "-b:a",
-            bitrate,
-            "-f",
-            "mp3",
-            path,
-        ]
-        try:
-            done = subprocess.run(command, input=programme.raw_data, capture_output=True)
-        except OSError as exc:
-            raise ExportError(f"cannot run ffmpeg ({ffmpeg}): {exc.strerror}") from None
-    if done.returncode:
-        last = (done.stderr.decode(errors="replace").strip().splitlines() or ["no message"])[-1]
-        raise ExportError(f"ffmpeg failed to encode the MP3: {last}")
+def clock(ms: int, separator: str) -> str:
+    """``HH:MM:SS.mmm`` (or with a comma, as SRT writes it)."""
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}{separator}{millis:03d}"

@@ -1,92 +1,274 @@
-"""Mixing: clips -> one programme, with broadcast pauses, assembled once."""
+"""Mixing: synthesised sections -> the programme, streamed block by block.
+
+The programme is never held whole: the sections' levelled speech is (about half of a
+copy of the programme at the output's rate), and the mixer lays it out with its pauses,
+stings and bed, handing each piece to a sink (the encoder and the loudness meter). What
+remains is the timeline: where every story, section and sentence sits.
+
+Order of a render: lead-in silence, opening sting, then the stories (a transition sting
+between two stories, with a pause either side), each story's sections separated by
+section pauses and their sentences by sentence pauses, ``[pause]`` markers adding their
+own silence, then the closing sting and a tail of silence. The bed, when asked for,
+plays under the anchor's sections and dips while anyone speaks.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 
-from broadcaster.audio import AudioSegment
+import numpy as np
 
-FRAME_RATE = 22050
-SAMPLE_WIDTH = 2
+from broadcaster import loudness
+
+RATE = 22050
+"""The programme's sample rate (eSpeak's own): the encoder converts to the output's."""
+STING_BELOW_LU = 0.0
+"""Stings sit this far below the speech (level with it: the programme keeps its target)."""
+BED_BELOW_LU = 16.0
+"""The bed's level between sentences, below the speech."""
+BED_DUCK_DB = 12.0
+"""How much further the bed dips while anyone speaks."""
+BED_RAMP_S = 0.15
 
 
 @dataclass(frozen=True)
-class Timing:
-    """Silences around and between sections, in milliseconds."""
+class Pauses:
+    """Silences of the programme, in milliseconds."""
 
-    lead_in_ms: int = 500
-    """Silence before the first word."""
-    section_gap_ms: int = 700
-    """Between two sections of one story (anchor to reporter)."""
-    story_gap_ms: int = 1500
-    """Between two stories."""
+    lead_in_ms: int = 400
+    """Before the first sound."""
+    sentence_ms: int = 350
+    """Between two sentences of one speaker."""
+    section_ms: int = 700
+    """Between two speakers of one story."""
+    story_ms: int = 1200
+    """Between two stories (either side of the transition, when there is one)."""
+    sting_ms: int = 600
+    """Between a sting and the speech it opens or closes."""
     tail_ms: int = 1000
-    """Silence after the last word."""
+    """After the last sound."""
 
 
 @dataclass(frozen=True)
-class Part:
-    """One section's audio and where it sits."""
+class Sound:
+    """How the programme sounds."""
 
-    title: str
-    """Chapter title for the section."""
-    clip: AudioSegment
-    """The section's speech."""
-    new_story: bool
-    """True when the section opens a story (a longer pause before it)."""
+    target_lufs: float = -16.0
+    """Integrated loudness every voice (and so the programme) is levelled to."""
+    pauses: Pauses = field(default_factory=Pauses)
+    """The silences."""
+    stings: dict[str, np.ndarray] = field(default_factory=dict)
+    """``sting-open``, ``sting-close``, ``transition`` samples; empty: voices only."""
+    bed: np.ndarray | None = None
+    """The bed under the anchor, looped; None: no bed."""
+
+
+@dataclass(frozen=True)
+class Section:
+    """One segment's speech, synthesised sentence by sentence."""
+
+    story: int
+    """1-based story number."""
+    role: str
+    """anchor, reporter or soundbite."""
+    speaker: str | None
+    """The person, when named."""
+    voice: str
+    """The voice profile."""
+    text: str
+    """The words as written."""
+    spoken: str
+    """The text sent to the engine."""
+    sentences: list[tuple[str, np.ndarray]]
+    """Each sentence's spoken text and its float samples at :data:`RATE`, trimmed."""
     pause_ms: int = 0
-    """Extra silence before the section."""
+    """A ``[pause]`` before it."""
+    continues: bool = False
+    """The same speaker as the section before, split from it only by a pause marker."""
 
 
 @dataclass(frozen=True)
-class Chapter:
-    """A section's place in the programme."""
+class Cue:
+    """One sentence on the timeline."""
 
-    title: str
-    start_ms: int
-    end_ms: int
-
-
-def _frames(ms: int) -> int:
-    return FRAME_RATE * ms // 1000
+    start: float
+    """Seconds from the start of the programme."""
+    end: float
+    text: str
 
 
-def _silence(ms: int) -> bytes:
-    return b"\0" * (_frames(ms) * SAMPLE_WIDTH)
+@dataclass
+class Placed:
+    """A section on the timeline."""
+
+    section: Section
+    start: float
+    end: float
+    cues: list[Cue]
 
 
-def _pcm(clip: AudioSegment) -> bytes:
-    return clip.set_channels(1).set_frame_rate(FRAME_RATE).set_sample_width(SAMPLE_WIDTH).raw_data
+@dataclass
+class StorySpan:
+    """A story's chapter: from its transition (or first word) to the next story."""
+
+    index: int
+    title: str | None
+    start: float
+    end: float = 0.0
 
 
-def assemble(parts: list[Part], timing: Timing = Timing()) -> tuple[AudioSegment, list[Chapter]]:
-    """The programme and its chapters, built in one join (no quadratic ``+=``).
+@dataclass
+class Timeline:
+    """Where everything sits, filled in while the programme streams."""
 
-    Chapters tile the programme: the first starts at 0, each ends where the next
-    section's speech starts, the last at the end of the tail.
-    """
-    chunks = [_silence(timing.lead_in_ms)]
-    starts: list[int] = []
-    position = len(chunks[0])
-    for index, part in enumerate(parts):
-        gap = (timing.story_gap_ms if part.new_story else timing.section_gap_ms) if index else 0
-        chunks.append(_silence(gap + part.pause_ms))
-        position += len(chunks[-1])
-        starts.append(position // SAMPLE_WIDTH)
-        chunks.append(_pcm(part.clip))
-        position += len(chunks[-1])
-    chunks.append(_silence(timing.tail_ms))
-    data = b"".join(chunks)
-    total = len(data) // SAMPLE_WIDTH
-    bounds = [0, *starts[1:], total]
-    chapters = [
-        Chapter(part.title, _ms(bounds[i]), _ms(bounds[i + 1])) for i, part in enumerate(parts)
+    stories: list[StorySpan] = field(default_factory=list)
+    sections: list[Placed] = field(default_factory=list)
+    duration: float = 0.0
+
+
+def speech(section: Section, pauses: Pauses) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """The section's sentences joined by sentence pauses, and each sentence's span in it."""
+    gap = np.zeros(_samples(pauses.sentence_ms))
+    pieces, spans, at = [], [], 0
+    for n, (_, clip) in enumerate(section.sentences):
+        if n:
+            pieces.append(gap)
+            at += gap.size
+        pieces.append(clip)
+        spans.append((at, at + clip.size))
+        at += clip.size
+    return np.concatenate(pieces), spans
+
+
+class Mixer:
+    """Lays sections out on the timeline and streams the samples to ``sink``."""
+
+    def __init__(
+        self,
+        sound: Sound,
+        sink: Callable[[np.ndarray], None],
+        framed: bool,
+        gain_db: float = 0.0,
+    ) -> None:
+        self.sound = sound
+        self.sink = sink
+        self.framed = framed
+        self.gain = 10 ** (gain_db / 20)
+        self.timeline = Timeline()
+        self.position = 0
+        self._bed_at = 0
+        self._story = 0
+        self._stings = {
+            kind: loudness.level(samples, RATE, sound.target_lufs - STING_BELOW_LU)
+            for kind, samples in sound.stings.items()
+        }
+        self._bed = None if sound.bed is None else _bed_level(sound.bed, sound.target_lufs)
+
+    def run(self, sections: Iterable[Section], titles: list[str | None]) -> Timeline:
+        """Stream the whole programme; returns its timeline."""
+        pauses = self.sound.pauses
+        if self.framed:
+            self._silence(pauses.lead_in_ms)
+            self._sting("sting-open", after_ms=pauses.sting_ms)
+        for section in sections:
+            self._section(section, titles)
+        if self.framed:
+            self._sting("sting-close", before_ms=pauses.sting_ms)
+            self._silence(pauses.tail_ms)
+        self.timeline.duration = self.position / RATE
+        if self.timeline.stories:
+            self.timeline.stories[-1].end = self.timeline.duration
+        return self.timeline
+
+    def _section(self, section: Section, titles: list[str | None]) -> None:
+        pauses = self.sound.pauses
+        if section.story != self._story:
+            self._open_story(section.story, titles[section.story - 1])
+        elif self.timeline.sections:
+            self._silence(pauses.sentence_ms if section.continues else pauses.section_ms)
+        self._silence(section.pause_ms)
+        samples, spans = speech(section, pauses)
+        if self._bed is not None and section.role == "anchor":
+            samples = samples + self._bed_under(samples.size, spans)
+        start = self.position
+        cues = [
+            Cue((start + a) / RATE, (start + b) / RATE, text)
+            for (a, b), (text, _) in zip(spans, section.sentences, strict=True)
+        ]
+        self._emit(samples)
+        self.timeline.sections.append(Placed(section, start / RATE, self.position / RATE, cues))
+
+    def _open_story(self, index: int, title: str | None) -> None:
+        pauses = self.sound.pauses
+        first = self._story == 0
+        if not first:
+            self.timeline.stories[-1].end = self.position / RATE
+        start = 0.0 if first and self.framed else self.position / RATE
+        self.timeline.stories.append(StorySpan(index, title, start))
+        if not first:
+            self._silence(pauses.story_ms)
+            if "transition" in self._stings:
+                self._sting("transition", after_ms=pauses.story_ms)
+        self._story = index
+
+    def _sting(self, kind: str, before_ms: int = 0, after_ms: int = 0) -> None:
+        if kind in self._stings:
+            self._silence(before_ms)
+            self._emit(self._stings[kind])
+            self._silence(after_ms)
+
+    def _silence(self, ms: int) -> None:
+        if ms > 0:
+            self._emit(np.zeros(_samples(ms)))
+
+    def _emit(self, samples: np.ndarray) -> None:
+        self.sink(samples * self.gain)
+        self.position += samples.size
+
+    def _bed_under(self, size: int, spans: list[tuple[int, int]]) -> np.ndarray:
+        """The looped bed for ``size`` samples, dipping under each sentence."""
+        loop = self._bed
+        index = (self._bed_at + np.arange(size)) % loop.size
+        self._bed_at = (self._bed_at + size) % loop.size
+        speaking = np.zeros(size)
+        for a, b in spans:
+            speaking[a:b] = 1.0
+        ramp = max(1, round(BED_RAMP_S * RATE))
+        kernel = np.ones(ramp) / ramp
+        speaking = np.minimum(1.0, np.convolve(speaking, kernel, mode="same") * 2)
+        gain = 10 ** (-BED_DUCK_DB * speaking / 20)
+        edges = np.minimum(1.0, np.minimum(np.arange(size), np.arange(size)[::-1]) / ramp)
+        return loop[index] * gain * edges
+
+
+def levelled(section: Section, sound: Sound) -> Section:
+    """``section`` with its speech at the target loudness and under the true-peak ceiling
+    (every voice levelled alike, so no speaker is louder than another)."""
+    samples, spans = speech(section, sound.pauses)
+    samples = loudness.level(samples, RATE, sound.target_lufs).astype(np.float32)
+    sentences = [
+        (text, samples[a:b]) for (a, b), (text, _) in zip(spans, section.sentences, strict=True)
     ]
-    programme = AudioSegment(
-        data=data, sample_width=SAMPLE_WIDTH, frame_rate=FRAME_RATE, channels=1
-    )
-    return programme, chapters
+    return replace(section, sentences=sentences)
 
 
-def _ms(frames: int) -> int:
-    return frames * 1000 // FRAME_RATE
+def _bed_level(bed: np.ndarray, target: float) -> np.ndarray:
+    found = loudness.loudness(bed, RATE)
+    if found == loudness.SILENT:
+        return bed
+    return bed * 10 ** ((target - BED_BELOW_LU - found) / 20)
+
+
+def _samples(ms: int) -> int:
+    return RATE * ms // 1000
+
+
+def trimmed(samples: np.ndarray, threshold: float = 1e-3, keep_s: float = 0.01) -> np.ndarray:
+    """A clip without the silence the engine put around it (eSpeak adds ~30 ms before and
+    ~350 ms after every call): pauses are the mixer's to set."""
+    loud = np.flatnonzero(np.abs(samples) >= threshold)
+    if not loud.size:
+        return samples[:0]
+    keep = round(keep_s * RATE)
+    return samples[max(0, loud[0] - keep) : loud[-1] + 1 + keep]

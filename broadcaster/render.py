@@ -1,16 +1,20 @@
-"""The pipeline, end to end: transcript -> cast bulletin -> clips -> programme -> MP3."""
+"""The story of one render: transcript -> cast bulletin -> sentences -> programme -> file.
+
+Every stage lives in its own module; this one only calls them in order.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from broadcaster import dialects, export, gender, mix
-from broadcaster.audio import AudioSegment
+import numpy as np
+
+from broadcaster import dialects, export, gender, loudness, mix, music, pauses, sidecars
 from broadcaster.casting import (
     VoiceProfile,
     cast,
@@ -22,41 +26,25 @@ from broadcaster.casting import (
 from broadcaster.engines import Engine, engine_for
 from broadcaster.errors import InputError
 from broadcaster.lexicon import load_lexicon
+from broadcaster.music import Music
 from broadcaster.reading import STDIN, read_transcript
-from broadcaster.script import Bulletin, Segment
-from broadcaster.speech import speakable
+from broadcaster.script import Bulletin, Segment, Story
+from broadcaster.sentences import sentences
+from broadcaster.speech import speakable, unglued
 
 MAX_SPOKEN_CHARS = 300_000
-"""Longest bulletin rendered: the whole programme is held in memory (pydub)."""
+"""Longest bulletin rendered (about 6 hours): a sanity limit, not a memory one."""
 CHARS_PER_HOUR = 54_000
 """About 15 characters a second at news-reading pace."""
 CHUNK_CHARS = 2000
-"""Long sections are synthesised a few sentences at a time (bounded engine calls)."""
+"""The longest text sent to the engine in one call."""
 LATIN = re.compile(r"[\u00a0-\u024f\u1e00-\u1eff\u2000-\u206f\u20a0-\u20cf]")
 """Latin letters and the punctuation and currency blocks, beyond ASCII."""
 WORD = re.compile(r"\w")
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A transcript read, parsed, made speakable and cast."""
-
-    bulletin: Bulletin
-    """The cast bulletin, with spoken text."""
-    profiles: dict[str, VoiceProfile]
-    """Every profile a segment may name, by name."""
-    people: dict[str, gender.Guess]
-    """Each speaker's inferred gender and why, by :func:`gender.person_key`."""
-
-
-@dataclass(frozen=True)
-class Rendered:
-    """What a render produced."""
-
-    output: Path
-    duration_s: float
-    chapters: list[mix.Chapter]
+PROBE_S = 30
+"""Seconds of the programme encoded once to measure what the lossy codec takes away."""
+TITLE_WORDS = 6
+"""A story with no title is named by this many of its first words."""
 
 
 @dataclass(frozen=True)
@@ -71,16 +59,70 @@ class Options:
     """Text encoding to force (None: detect it)."""
     overrides: Mapping[str, str] = field(default_factory=dict)
     """Role -> profile name or engine voice id, for every person of that role."""
-    bitrate: str = "128k"
-    """Encoder bitrate."""
+    bitrate: str | None = None
+    """Encoder bitrate (None: the format's default)."""
+    format: str | None = None
+    """mp3, wav, flac, opus or m4a (None: from the output's extension, else mp3)."""
+    sample_rate: int | None = None
+    """The file's sample rate (None: the format's default)."""
+    channels: int = 1
+    """1 or 2."""
+    loudness: str = "podcast"
+    """``podcast`` (-16 LUFS), ``broadcast`` (-23 LUFS) or a number of LUFS."""
+    music: bool = True
+    """Stings and transitions (and the bed, if one is asked for); False: voices only."""
+    bed: str | None = None
+    """``generated`` or an audio file for a bed under the anchor; None: no bed."""
+    stings: Music = field(default_factory=Music)
+    """The user's own sting, transition and bed files (unset: the cast folder's, else ours)."""
+    pauses: mix.Pauses = field(default_factory=mix.Pauses)
+    """The programme's silences."""
+    sidecars: tuple[str, ...] = sidecars.KINDS
+    """Which of vtt, srt and json to write next to the audio."""
     cast: str = "default"
     """Packaged cast to use when ``voices`` is None: ``default`` (eSpeak) or ``neural``."""
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A transcript read, parsed, made speakable and cast."""
+
+    bulletin: Bulletin
+    """The cast bulletin, with spoken text."""
+    profiles: dict[str, VoiceProfile]
+    """Every profile a segment may name, by name."""
+    people: dict[str, gender.Guess]
+    """Each speaker's inferred gender and why, by :func:`gender.person_key`."""
+    folder: Path
+    """The cast folder it was cast from."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What a render produced."""
+
+    output: Path
+    """The audio file."""
+    duration_s: float
+    """Its duration, from the samples written."""
+    chapters: list[export.Chapter]
+    """One per story."""
+    measured: loudness.Measurement
+    """The programme's loudness and true peak."""
+    timeline: mix.Timeline
+    """Where every story, section and sentence sits."""
+    sidecars: list[Path]
+    """The sidecar files written."""
+    encoding: export.Encoding
+    """The file's format and settings."""
+    makeup_lu: float = 0.0
+    """Gain added for what the lossy codec takes away (the PCM is this much above target)."""
 
 
 def prepare(script: Path, engine: Engine, options: Options = Options()) -> Prepared:
     """Everything short of synthesis (what ``inspect`` shows)."""
     bulletin = dialects.parse(read_transcript(script, options.encoding), options.dialect)
-    bulletin = replace(bulletin, source=str(script))
+    bulletin = pauses.split(replace(bulletin, source=str(script)))
     folder = options.voices or default_voices_dir(options.cast)
     profiles, chosen = with_overrides(load_profiles(folder, engine), options.overrides, engine)
     pins = load_pins(folder, profiles)
@@ -90,7 +132,7 @@ def prepare(script: Path, engine: Engine, options: Options = Options()) -> Prepa
     bulletin = readable(
         bulletin.map_segments(lambda s: replace(s, spoken=speakable(s.text, lexicon, s.voice)))
     )
-    return Prepared(bulletin, {p.name: p for p in profiles}, people)
+    return Prepared(bulletin, {p.name: p for p in profiles}, people, folder)
 
 
 def _unreadable(char: str) -> bool:
@@ -122,24 +164,39 @@ def readable(bulletin: Bulletin) -> Bulletin:
 
 
 def section_title(story: int, segment: Segment) -> str:
-    """How a section is named in chapters, listings and errors."""
+    """How a section is named in listings and errors."""
     who = f" ({segment.speaker})" if segment.speaker else ""
     return f"Story {story}: {segment.role}{who}"
 
 
-def chunks(text: str, limit: int = CHUNK_CHARS) -> list[str]:
-    """``text`` cut at sentence ends into pieces of at most ``limit`` characters where possible."""
+def story_titles(bulletin: Bulletin) -> list[str]:
+    """Each story's chapter title: its headline, or its first words."""
+    titles = []
+    for story in bulletin.stories:
+        words = " ".join(s.text for s in story.segments).split()
+        first = " ".join(words[:TITLE_WORDS]) + ("…" if len(words) > TITLE_WORDS else "")
+        titles.append(story.title or first)
+    return titles
+
+
+def utterances(text: str, limit: int = CHUNK_CHARS) -> list[str]:
+    """What the engine is asked to say, one call each: the sentences of ``text`` that have
+    words, a sentence longer than ``limit`` characters cut between words."""
     pieces: list[str] = []
-    for sentence in SENTENCE_END.split(text):
-        if pieces and len(pieces[-1]) + 1 + len(sentence) <= limit:
-            pieces[-1] += " " + sentence
-        else:
-            pieces.append(sentence)
+    for sentence in filter(WORD.search, sentences(text)):
+        line = ""
+        for word in sentence.split():
+            if line and len(line) + 1 + len(word) > limit:
+                pieces.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        pieces.append(line)
     return pieces
 
 
 def check_length(bulletin: Bulletin) -> None:
-    """Refuse, before any synthesis, a bulletin whose audio would not fit in memory."""
+    """Refuse, before any synthesis, a bulletin longer than anyone would want in one file."""
     chars = sum(len(segment.spoken) for _, segment in bulletin.segments())
     if chars > MAX_SPOKEN_CHARS:
         hours = chars / CHARS_PER_HOUR
@@ -151,29 +208,45 @@ def check_length(bulletin: Bulletin) -> None:
         )
 
 
-def synthesize(prepared: Prepared, engine: Engine) -> list[mix.Part]:
-    """One clip per section."""
-    check_length(prepared.bulletin)
-    parts = []
-    previous_story = 0
-    for story, segment in prepared.bulletin.segments():
-        title = section_title(story, segment)
+def synthesize(
+    prepared: Prepared, engine: Engine, chosen: set[int] | None = None
+) -> Iterator[mix.Section]:
+    """Each section (all, or the 1-based segment numbers ``chosen``), sentence by sentence,
+    made only when the mixer asks for it."""
+    previous: Segment | None = None
+    for n, (story, segment) in enumerate(prepared.bulletin.segments(), 1):
+        if chosen is not None and n not in chosen:
+            continue
         delivery = prepared.profiles[segment.voice].delivery
+        label = section_title(story, segment)
+        said = utterances(segment.spoken)
         reader = engine_for(delivery)
-        clips = [reader.synthesize(piece, delivery, title) for piece in chunks(segment.spoken)]
-        clip = AudioSegment(
-            data=b"".join(c.raw_data for c in clips),
-            sample_width=2,
-            frame_rate=clips[0].frame_rate,
-            channels=1,
+        clips = [mix.trimmed(_samples(reader.synthesize(u, delivery, label))) for u in said]
+        # Captions show the words as written ("Kyiv", not the lexicon's "Keev") whenever
+        # the written text has as many sentences as were spoken.
+        written = [w for w in sentences(unglued(segment.text)) if WORD.search(w)]
+        captions = written if len(written) == len(said) else said
+        continues = previous is not None and (previous.role, previous.speaker) == (
+            segment.role,
+            segment.speaker,
         )
-        parts.append(mix.Part(title, clip, story != previous_story, segment.pause_ms))
-        previous_story = story
-    return parts
+        yield mix.Section(
+            story, segment.role, segment.speaker, segment.voice, segment.text, segment.spoken,
+            [(t, c) for t, c in zip(captions, clips, strict=True) if c.size],
+            segment.pause_ms, continues,
+        )  # fmt: skip
+        previous = segment
+
+
+def _samples(clip) -> np.ndarray:
+    """A clip as float samples at the programme's rate."""
+    if clip.frame_rate != mix.RATE:
+        clip = clip.set_frame_rate(mix.RATE)
+    return np.frombuffer(clip.raw_data, dtype="<i2").astype(np.float64) / 32768.0
 
 
 def tags_for(bulletin: Bulletin) -> export.Tags:
-    """ID3 tags: title, station as artist, date, genre Speech, the source in the comment."""
+    """Tags: title, station as artist, date, genre Speech, the source in the comment."""
     source = Path(bulletin.source).name if bulletin.source else "unknown"
     source = "standard input" if source == STDIN else source
     return export.Tags(
@@ -184,16 +257,190 @@ def tags_for(bulletin: Bulletin) -> export.Tags:
     )
 
 
+def sound_for(options: Options, folder: Path, framed: bool = True) -> mix.Sound:
+    """The programme's loudness, pauses and music, the music loaded or generated."""
+    target = loudness.target_lufs(options.loudness)
+    if not options.music:
+        return mix.Sound(target, options.pauses)
+    chosen = music.from_folder(folder, options.stings)
+    ffmpeg = export.find_ffmpeg()
+
+    def piece(kind: str, path: Path | None) -> np.ndarray:
+        return music.load(path, mix.RATE, ffmpeg) if path else music.generated(kind, mix.RATE)
+
+    stings = {}
+    if framed:
+        stings = {
+            kind: piece(kind, getattr(chosen, kind.replace("-", "_")))
+            for kind in ("sting-open", "sting-close", "transition")
+        }
+    bed = None
+    if options.bed:
+        bed = piece("bed", chosen.bed if options.bed == "generated" else Path(options.bed))
+    return mix.Sound(target, options.pauses, stings, bed)
+
+
 def render_file(script: Path, output: Path, options: Options, engine: Engine) -> Rendered:
     """Read, prepare and render ``script`` to ``output``: one bulletin, start to end."""
-    return render(prepare(script, engine, options), engine, output, options.bitrate)
+    return render(prepare(script, engine, options), engine, output, options)
 
 
-def render(prepared: Prepared, engine: Engine, output: Path, bitrate: str = "128k") -> Rendered:
-    """Synthesise, mix and export; nothing is left at ``output`` unless it all succeeds."""
-    export.check_bitrate(bitrate)
-    export.check_target(output)
-    export.find_ffmpeg()
-    programme, chapters = mix.assemble(synthesize(prepared, engine))
-    export.export_mp3(programme, output, tags_for(prepared.bulletin), chapters, bitrate)
-    return Rendered(output, programme.frame_count() / programme.frame_rate, chapters)
+def render(
+    prepared: Prepared, engine: Engine, output: Path, options: Options = Options()
+) -> Rendered:
+    """Synthesise, mix, encode and write the sidecars; nothing is left at ``output``
+    unless it all succeeds."""
+    check_length(prepared.bulletin)
+    made = _produce(prepared, engine, output, options, None, framed=True)
+    loud = {
+        "target_lufs": round(loudness.target_lufs(options.loudness), 2),
+        "integrated_lufs": round(made.measured.integrated_lufs, 2),
+        "true_peak_dbtp": round(made.measured.true_peak_dbtp, 2),
+        "codec_makeup_lu": round(made.makeup_lu, 2),
+    }
+    texts = sidecars.texts(prepared.bulletin, made.timeline, loud, _audio(made))
+    written = sidecars.write(output, options.sidecars, texts)
+    return replace(made, sidecars=written)
+
+
+def preview(
+    prepared: Prepared, engine: Engine, chosen: set[int], output: Path, options: Options
+) -> Rendered:
+    """Only the chosen sections (1-based segment numbers), with the same voices, lexicon
+    and loudness as the full render, and no stings: their cost does not depend on the
+    bulletin's length."""
+    return _produce(prepared, engine, output, options, chosen, framed=False)
+
+
+def select(
+    prepared: Prepared,
+    section: int | None = None,
+    story: int | None = None,
+    speaker: str | None = None,
+) -> set[int]:
+    """The segment numbers of one section, one story, or everything one person says."""
+    segments = prepared.bulletin.segments()
+    if section is not None:
+        if not 1 <= section <= len(segments):
+            raise InputError(
+                f"there is no section {section}", f"the transcript has {len(segments)} sections"
+            )
+        return {section}
+    if story is not None:
+        count = len(prepared.bulletin.stories)
+        if not 1 <= story <= count:
+            raise InputError(f"there is no story {story}", f"the transcript has {count} stories")
+        return {n for n, (s, _) in enumerate(segments, 1) if s == story}
+    names = {seg.speaker.casefold(): seg.speaker for _, seg in segments if seg.speaker}
+    if not speaker or speaker.casefold() not in names:
+        raise InputError(
+            f"nobody called {speaker!r} speaks in the transcript",
+            f"speakers: {', '.join(dict.fromkeys(names.values())) or 'none are named'}",
+        )
+    return {
+        n
+        for n, (_, s) in enumerate(segments, 1)
+        if (s.speaker or "").casefold() == speaker.casefold()
+    }
+
+
+def _produce(
+    prepared: Prepared,
+    engine: Engine,
+    output: Path,
+    options: Options,
+    chosen: set[int] | None,
+    framed: bool,
+) -> Rendered:
+    """The one encode: sections synthesised, levelled and mixed as the encoder takes them."""
+    enc = export.encoding(
+        export.format_for(output, options.format),
+        options.sample_rate,
+        options.channels,
+        options.bitrate,
+    )
+    sound = sound_for(options, prepared.folder, framed)
+    titles = story_titles(prepared.bulletin)
+    sections = [mix.levelled(s, sound) for s in synthesize(prepared, engine, chosen)]
+    gain, makeup = _correction(sections, sound, titles, framed, enc)
+    meter = loudness.Meter(mix.RATE)
+    with export.encoded(output, mix.RATE, enc, tags_for(prepared.bulletin)) as encoder:
+
+        def sink(samples: np.ndarray) -> None:
+            meter.feed(samples)
+            encoder.write(samples)
+
+        timeline = mix.Mixer(sound, sink, framed, gain).run(sections, titles)
+        encoder.chapters = chapters(timeline) if framed else []
+    measured = meter.result()
+    return Rendered(
+        output, timeline.duration, encoder.chapters, measured, timeline, [], enc, makeup
+    )
+
+
+def _correction(
+    sections: list[mix.Section], sound: mix.Sound, titles: list, framed: bool, enc
+) -> tuple[float, float]:
+    """The gain (dB) that puts the whole programme, as the listener decodes it, on target.
+
+    Each section is levelled alone; gating over the whole programme (stings and short
+    turns included) lands a little off, so the layout is measured once without encoding
+    (cheap: no synthesis, no levelling). Lossy encoders then take some loudness away
+    (LAME at 128k: about 0.4 LU of eSpeak's sibilants), so the first half-minute is
+    encoded and decoded once to measure that loss, which is made up.
+    """
+    meter = loudness.Meter(mix.RATE)
+    probe: list[np.ndarray] = []
+
+    def sink(samples: np.ndarray) -> None:
+        meter.feed(samples)
+        if sum(p.size for p in probe) < PROBE_S * mix.RATE:
+            probe.append(samples)
+
+    mix.Mixer(sound, sink, framed).run(sections, titles)
+    found = meter.result().integrated_lufs
+    if found == loudness.SILENT:
+        return 0.0, 0.0
+    gain = sound.target_lufs - found
+    excerpt = np.concatenate(probe) * 10 ** (gain / 20)
+    makeup = export.codec_loss(excerpt, mix.RATE, enc) if enc.bitrate else 0.0
+    return gain + makeup, makeup
+
+
+def _audio(made: Rendered) -> dict:
+    enc = made.encoding
+    return {"file": made.output.name, "format": enc.format.name, "sample_rate": enc.rate,
+            "channels": enc.channels, "bitrate": enc.bitrate}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Audition:
+    """One profile's sample clip."""
+
+    profile: str
+    path: Path
+    duration_s: float
+
+
+def audition(engine: Engine, text: str, folder: Path, voices: Path | None) -> list[Audition]:
+    """``text`` read by every profile of the cast, one levelled clip each, in ``folder``."""
+    cast_folder = voices or default_voices_dir()
+    clips = []
+    for profile in load_profiles(cast_folder, engine):
+        spoken = speakable(text, load_lexicon([cast_folder / "lexicon.toml"], {profile.name}),
+                           profile.name)  # fmt: skip
+        segment = Segment(profile.role, None, text, spoken, profile.name)
+        bulletin = Bulletin("sample", None, None, None, (Story(None, (segment,)),))
+        prepared = Prepared(readable(bulletin), {profile.name: profile}, {}, cast_folder)
+        options = Options(voices=cast_folder, music=False)
+        made = preview(prepared, engine, {1}, folder / f"{profile.name}.mp3", options)
+        clips.append(Audition(profile.name, made.output, made.duration_s))
+    return clips
+
+
+def chapters(timeline: mix.Timeline) -> list[export.Chapter]:
+    """One chapter per story, tiling the programme."""
+    return [
+        export.Chapter(s.title or f"Story {s.index}", round(s.start * 1000), round(s.end * 1000))
+        for s in timeline.stories
+    ]

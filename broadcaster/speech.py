@@ -365,6 +365,12 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+def unglued(text: str) -> str:
+    """``text`` as written, but with glued sentences (``defect.Choi``) given their space,
+    so that captions can be cut into the same sentences as the speech."""
+    return next(r for r in RULES if r.name == "glued sentence").apply(text)
+
+
 def speakable(text: str, lexicon: Lexicon | None = None, voice: str | None = None) -> str:
     """The text to send to the engine for ``text`` as written, read in voice profile ``voice``.
 

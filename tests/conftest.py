@@ -38,7 +38,7 @@ def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = No
 
 
 def decode(mp3: Path, rate: int = 44100) -> bytes:
-    """The MP3 decoded by the real ffmpeg to 16-bit mono PCM at ``rate``."""
+    """An audio file decoded by the real ffmpeg to 16-bit mono PCM at ``rate``."""
     done = subprocess.run(
         [
             find_ffmpeg(),

@@ -48,3 +48,21 @@ def peak(pcm: bytes) -> float:
     """The largest absolute sample, 0.0-1.0."""
     x = samples(pcm)
     return float(np.max(np.abs(x))) if x.size else 0.0
+
+
+def ebur128(path) -> tuple[float, float]:
+    """(integrated LUFS, true peak dBTP) of a file, measured by ffmpeg's ebur128 filter."""
+    import re
+    import subprocess
+
+    from broadcaster.export import find_ffmpeg
+
+    done = subprocess.run(
+        [find_ffmpeg(), "-hide_banner", "-nostats", "-i", str(path), "-af",
+         "ebur128=peak=true:framelog=quiet", "-f", "null", "-"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    summary = done.stderr[done.stderr.rindex("Summary:") :]
+    integrated = float(re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary).group(1))
+    peak = float(re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1))
+    return integrated, peak

@@ -1,42 +1,81 @@
-"""End to end with the real engine and the real ffmpeg: the MP3 read back."""
+"""End to end with the real engine and the real ffmpeg: the finished files read back."""
 
 from __future__ import annotations
 
 import json
+import os
+import re
+import stat
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
+from broadcaster import mix
 from broadcaster.export import find_ffmpeg
 from tests.conftest import EXAMPLES, KBS, decode, run_cli
+from tests.listening import ebur128, silent_runs
+
+RATE = 8000  # decoding rate for timing checks: 1 sample = 0.125 ms
 
 
 @pytest.fixture(scope="module")
-def corpus_mp3(tmp_path_factory):
+def corpus(tmp_path_factory):
     out = tmp_path_factory.mktemp("render") / "kbs.mp3"
     done = run_cli("render", str(KBS), "-o", str(out), "--json")
     assert done.returncode == 0, done.stderr
-    return out, json.loads(done.stdout)
+    manifest = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    return out, json.loads(done.stdout), manifest
 
 
-def test_render_reports_json(corpus_mp3):
-    out, report = corpus_mp3
+def seconds(path: Path, rate: int = 44100) -> float:
+    return len(decode(path, rate)) / 2 / rate
+
+
+def test_render_reports_json(corpus):
+    out, report, manifest = corpus
     assert report["output"] == str(out)
     assert report["segments"] == 2
-    assert 100 < report["duration_s"] < 150  # "roughly two minutes"
+    assert report["duration_s"] == manifest["duration_s"]
+    assert report["sidecars"] == [str(out.with_suffix(f".{k}")) for k in ("vtt", "srt", "json")]
 
 
-def test_duration_from_sample_counts(corpus_mp3):
-    out, report = corpus_mp3
-    samples = len(decode(out)) // 2
-    # The decoder trims the encoder's delay and padding (LAME tag): within 50 ms.
-    assert samples / 44100 == pytest.approx(report["duration_s"], abs=0.05)
+def test_duration_from_sample_counts(corpus):
+    out, report, _ = corpus
+    # The decoder trims the encoder's delay and padding (LAME tag): within 30 ms.
+    assert seconds(out) == pytest.approx(report["duration_s"], abs=0.03)
 
 
-def test_ffmpeg_reads_a_valid_mp3(corpus_mp3):
-    out, _ = corpus_mp3
+def test_duration_is_the_sum_of_its_parts(corpus):
+    """Lead-in, opening sting, speech, pauses, closing sting, tail: nothing lost or added."""
+    _, report, manifest = corpus
+    pauses = mix.Pauses()
+    (anchor, reporter) = manifest["segments"]
+    speech = sum(
+        s["end_s"] - s["start_s"] for seg in manifest["segments"] for s in seg["sentences"]
+    )
+    sentence_gaps = sum(len(seg["sentences"]) - 1 for seg in manifest["segments"])
+    from broadcaster.music import generated
+
+    stings = generated("sting-open", mix.RATE).size + generated("sting-close", mix.RATE).size
+    expected = (
+        speech
+        + sentence_gaps * pauses.sentence_ms / 1000
+        + pauses.section_ms / 1000
+        + (pauses.lead_in_ms + 2 * pauses.sting_ms + pauses.tail_ms) / 1000
+        + stings / mix.RATE
+    )
+    assert report["duration_s"] == pytest.approx(expected, rel=0.002)
+    assert reporter["start_s"] - anchor["end_s"] == pytest.approx(
+        pauses.section_ms / 1000, abs=0.002
+    )
+
+
+def test_valid_mp3_at_the_default_format(corpus):
+    out, _, _ = corpus
     done = subprocess.run(
         [find_ffmpeg(), "-v", "error", "-i", str(out), "-f", "null", "-"],
         capture_output=True,
@@ -47,8 +86,8 @@ def test_ffmpeg_reads_a_valid_mp3(corpus_mp3):
     assert (info.sample_rate, info.channels, info.bitrate) == (44100, 1, 128000)
 
 
-def test_tags(corpus_mp3):
-    out, _ = corpus_mp3
+def test_tags(corpus):
+    out, _, _ = corpus
     tags = ID3(out)
     assert str(tags["TIT2"]) == "KBS World Radio News, 2025-02-19"
     assert str(tags["TPE1"]) == "KBS World Radio"
@@ -58,34 +97,73 @@ def test_tags(corpus_mp3):
     assert comments == ["Rendered by broadcaster from kbs-radio-2025-02-19.txt"]
 
 
-def test_chapters_tile_the_programme(corpus_mp3):
-    out, report = corpus_mp3
+def test_one_chapter_per_story_titled_by_its_first_words(corpus):
+    out, report, manifest = corpus
     tags = ID3(out)
     chapters = sorted(tags.getall("CHAP"), key=lambda c: c.start_time)
-    titles = [str(c.sub_frames["TIT2"]) for c in chapters]
-    assert titles == ["Story 1: anchor", "Story 1: reporter (Choi You Sun)"]
-    assert chapters[0].start_time == 0
-    assert chapters[0].end_time == chapters[1].start_time
-    assert chapters[1].end_time == pytest.approx(report["duration_s"] * 1000, abs=1)
+    assert [str(c.sub_frames["TIT2"]) for c in chapters] == [
+        "A South Korean daily has interviewed…"
+    ]
+    assert (chapters[0].start_time, chapters[0].end_time) == (0, round(report["duration_s"] * 1000))
     assert len(tags.getall("CTOC")) == 1
+    assert manifest["stories"] == [
+        {"index": 1, "title": "A South Korean daily has interviewed…", "start_s": 0.0,
+         "end_s": report["duration_s"]}
+    ]  # fmt: skip
 
 
-def test_anchor_and_reporter_sections_have_speech_where_chapters_say(corpus_mp3):
-    out, _ = corpus_mp3
-    pcm = decode(out, rate=8000)
-    chapters = sorted(ID3(out).getall("CHAP"), key=lambda c: c.start_time)
-    reporter_start = chapters[1].start_time * 8  # samples at 8 kHz
-    before = pcm[(reporter_start - 4000) * 2 : (reporter_start - 800) * 2]
-    after = pcm[reporter_start * 2 : (reporter_start + 8000) * 2]
-    assert max(before) == 0 or _peak(before) < 200  # the pause before the reporter
-    assert _peak(after) > 3000  # the reporter speaking
+def test_loudness_on_target_and_true_peak_under_the_ceiling(corpus):
+    out, _, manifest = corpus
+    integrated, peak = ebur128(out)  # ffmpeg's own meter, on the decoded file
+    assert integrated == pytest.approx(-16.0, abs=0.5)
+    assert peak <= -1.0
+    loud = manifest["loudness"]
+    assert loud["target_lufs"] == -16.0
+    assert loud["integrated_lufs"] - loud["codec_makeup_lu"] == pytest.approx(integrated, abs=0.3)
 
 
-def _peak(pcm: bytes) -> int:
-    import array
+def test_lead_in_sting_and_speech_where_the_manifest_says(corpus):
+    out, _, manifest = corpus
+    pcm = decode(out, RATE)
+    runs = silent_runs(pcm, RATE, min_s=0.1)
+    assert runs[0][0] == 0.0 and runs[0][1] >= mix.Pauses().lead_in_ms / 1000 - 0.03
+    first_word = manifest["segments"][0]["sentences"][0]["start_s"]
+    # the opening sting sounds between the lead-in and the first word
+    sting = [r for r in runs if runs[0][1] < r[0] < first_word]
+    assert sting, runs[:4]
+    # every sentence gap is silent, and speech starts when the manifest says
+    for segment in manifest["segments"]:
+        for a, b in zip(segment["sentences"], segment["sentences"][1:]):
+            assert any(s <= a["end_s"] + 0.02 and e >= b["start_s"] - 0.02 for s, e in runs), (a, b)
 
-    samples = array.array("h", pcm)
-    return max(abs(s) for s in samples)
+
+def test_captions_match_the_manifest_and_the_audio(corpus):
+    out, _, manifest = corpus
+    cues = [s for seg in manifest["segments"] for s in seg["sentences"]]
+    vtt = out.with_suffix(".vtt").read_text(encoding="utf-8")
+    srt = out.with_suffix(".srt").read_text(encoding="utf-8")
+    vtt_times = re.findall(
+        r"^(\d\d):(\d\d):(\d\d)\.(\d{3}) --> (\d\d):(\d\d):(\d\d)\.(\d{3})$", vtt, re.M
+    )
+    srt_times = re.findall(
+        r"^(\d\d):(\d\d):(\d\d),(\d{3}) --> (\d\d):(\d\d):(\d\d),(\d{3})$", srt, re.M
+    )
+    assert vtt.startswith("WEBVTT\n") and len(vtt_times) == len(srt_times) == len(cues)
+
+    def secs(h, m, s, ms):
+        return int(h) * 3600 + int(m) * 60 + int(s) + int(ms) / 1000
+
+    ends = 0.0
+    for times, cue in zip(vtt_times, cues, strict=True):
+        start, end = secs(*times[:4]), secs(*times[4:])
+        assert start == pytest.approx(cue["start_s"], abs=0.001)
+        assert end == pytest.approx(cue["end_s"], abs=0.001)
+        assert ends <= start < end <= seconds(out)
+        ends = end
+    voices = re.findall(r"^<v ([^>]+)>", vtt, re.M)
+    assert voices[0] == "anchor" and voices[-1] == "Choi You Sun"
+    assert "<v Choi You Sun>Choi You Sun, KBS World Radio News." in vtt
+    assert "Kyiv" in vtt and "Keev" not in vtt  # captions show the words as written
 
 
 def test_example_renders_with_stories_and_default_output(tmp_path):
@@ -94,13 +172,22 @@ def test_example_renders_with_stories_and_default_output(tmp_path):
     lines = done.stdout.splitlines()
     assert lines[0].startswith("output/kbs-radio-rail-strike.mp3  1:")
     assert [line.split(maxsplit=1)[1] for line in lines[1:]] == [
-        "Story 1: anchor",
-        "Story 1: reporter (Park Ji-won)",
-        "Story 2: anchor",
-        "Story 3: anchor",
-        "Story 3: reporter (Kim Seo-yeon)",
+        "Rail workers across South Korea walked…",
+        "The Bank of Korea held its…",
+        "Cherry blossoms on Jeju Island opened…",
     ]
-    assert sorted(p.name for p in (tmp_path / "output").iterdir()) == ["kbs-radio-rail-strike.mp3"]
+    names = sorted(p.name for p in (tmp_path / "output").iterdir())
+    assert names == [f"kbs-radio-rail-strike.{ext}" for ext in ("json", "mp3", "srt", "vtt")]
+
+
+@pytest.mark.parametrize("script", sorted(EXAMPLES.glob("*.txt")), ids=lambda p: p.stem)
+def test_every_example_renders(tmp_path, script):
+    out = tmp_path / f"{script.stem}.mp3"
+    done = run_cli("render", str(script), "-o", str(out), "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert seconds(out) == pytest.approx(report["duration_s"], abs=0.03)
+    assert ebur128(out)[0] == pytest.approx(-16.0, abs=0.5)
 
 
 def test_quiet_prints_only_the_path(tmp_path):
@@ -108,3 +195,146 @@ def test_quiet_prints_only_the_path(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"{tmp_path / 'q.mp3'}  2:")
     assert len(done.stdout.splitlines()) == 1
+
+
+def test_finished_files_get_the_umask_permissions(tmp_path):
+    out = tmp_path / "modes.mp3"
+    done = subprocess.run(
+        ["sh", "-c", 'umask 027 && "$0" -m broadcaster render "$1" -o "$2" -q', sys.executable,
+         str(EXAMPLES / "producer-harbour-evening.txt"), str(out)],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    for path in (out, out.with_suffix(".vtt"), out.with_suffix(".json")):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o640, path
+    done = run_cli("render", str(KBS), "-o", str(tmp_path / "default.mp3"), "-q")
+    assert stat.S_IMODE((tmp_path / "default.mp3").stat().st_mode) == 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def test_stdin_to_stdout(tmp_path):
+    script = (EXAMPLES / "producer-harbour-evening.txt").read_bytes()
+    done = subprocess.run(
+        [sys.executable, "-m", "broadcaster", "render", "-", "-o", "-"],
+        input=script, capture_output=True, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "piped.mp3"
+    out.write_bytes(done.stdout)
+    assert str(ID3(out)["COMM::eng"]) == "Rendered by broadcaster from standard input"
+    assert done.stderr.decode().startswith("-  0:")  # every message on stderr
+    assert seconds(out) > 30
+    assert list(tmp_path.iterdir()) == [out]  # nothing else written anywhere
+
+
+def test_inspect_reads_stdin():
+    done = subprocess.run(
+        [sys.executable, "-m", "broadcaster", "inspect", "-", "--json"],
+        input=KBS.read_bytes(), capture_output=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["segments"][1]["speaker"] == "Choi You Sun"
+
+
+@pytest.mark.parametrize("bitrate", ["64k", "192k"])
+def test_bitrate_is_honoured(tmp_path, bitrate):
+    out = tmp_path / "b.mp3"
+    script = EXAMPLES / "producer-harbour-evening.txt"
+    done = run_cli("render", str(script), "-o", str(out), "--bitrate", bitrate, "-q")
+    assert done.returncode == 0, done.stderr
+    assert MP3(out).info.bitrate == int(bitrate[:-1]) * 1000
+
+
+@pytest.fixture(scope="module")
+def harbour(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("formats")
+    script = EXAMPLES / "producer-harbour-evening.txt"
+    out = folder / "harbour.mp3"
+    done = run_cli("render", str(script), "-o", str(out), "--json", "--sidecars", "json")
+    assert done.returncode == 0, done.stderr
+    return script, json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("ext", "rate", "extra"),
+    [("wav", 44100, []), ("flac", 44100, []), ("opus", 48000, []), ("m4a", 44100, []),
+     ("mp3", 22050, ["--sample-rate", "22050", "--channels", "2"])],
+)  # fmt: skip
+def test_every_format_decodes_to_the_right_duration(tmp_path, harbour, ext, rate, extra):
+    script, manifest = harbour
+    out = tmp_path / f"h.{ext}"
+    done = run_cli("render", str(script), "-o", str(out), "--json", *extra)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["duration_s"] == pytest.approx(manifest["duration_s"], abs=0.01)
+    assert seconds(out, rate) == pytest.approx(manifest["duration_s"], abs=0.03)
+    integrated, peak = ebur128(out)
+    assert integrated == pytest.approx(-16.0, abs=0.5) and peak <= -1.0
+    probe = subprocess.run(
+        [find_ffmpeg(), "-hide_banner", "-i", str(out)], capture_output=True, text=True
+    ).stderr
+    assert f"{rate} Hz" in probe
+    assert ("stereo" if extra else "mono") in probe
+    if ext != "wav":  # WAV carries tags but no chapters
+        titles = re.findall(r"Chapter #0:\d+.*\n\s+Metadata:\n\s+title\s+: (.*)", probe)
+        assert titles == ["Ferry fares rise", "Library reopens"]
+    assert re.search(r"title\s+: Harbour City Evening News", probe)
+
+
+def test_broadcast_loudness_preset(tmp_path, harbour):
+    script, _ = harbour
+    out = tmp_path / "b.flac"
+    done = run_cli("render", str(script), "-o", str(out), "--loudness", "broadcast", "-q")
+    assert done.returncode == 0, done.stderr
+    assert ebur128(out)[0] == pytest.approx(-23.0, abs=0.5)
+
+
+def test_voices_only_is_shorter_by_the_music(tmp_path, harbour):
+    script, manifest = harbour
+    out = tmp_path / "v.wav"
+    done = run_cli("render", str(script), "-o", str(out), "--no-music", "--json")
+    assert done.returncode == 0, done.stderr
+    from broadcaster.music import generated
+
+    music = sum(generated(k, mix.RATE).size for k in ("sting-open", "sting-close", "transition"))
+    pauses = mix.Pauses()
+    music_s = music / mix.RATE + (2 * pauses.sting_ms + pauses.story_ms) / 1000
+    assert json.loads(done.stdout)["duration_s"] == pytest.approx(
+        manifest["duration_s"] - music_s, abs=0.002
+    )
+
+
+def test_preview_matches_the_sections_span_in_the_full_render(tmp_path, harbour):
+    script, manifest = harbour
+    section = manifest["segments"][3]  # the soundbite
+    done = run_cli("preview", str(script), "--section", "4", "-o", str(tmp_path / "p.wav"))
+    assert done.returncode == 0, done.stderr
+    assert "soundbite  Sam Holt  [soundbite-5]" in done.stdout
+    span = section["end_s"] - section["start_s"]
+    assert seconds(tmp_path / "p.wav", 44100) == pytest.approx(span, abs=0.01)
+    assert ebur128(tmp_path / "p.wav")[0] == pytest.approx(-16.0, abs=0.5)
+
+
+def test_preview_default_path_and_speaker(tmp_path):
+    script = EXAMPLES / "producer-harbour-evening.txt"
+    done = run_cli("preview", str(script), "--speaker", "lena ortiz", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "output" / "previews" / "producer-harbour-evening-speaker-lena-ortiz.mp3"
+    assert out.is_file() and done.stdout.splitlines()[-1].startswith(
+        "output/previews/producer-harbour-evening-speaker-lena-ortiz.mp3  0:"
+    )
+    assert done.stdout.count("Lena Ortiz  [") == 3
+
+
+def test_voices_sample_renders_every_profile(tmp_path):
+    done = run_cli("voices", "--sample", "Good evening.", "-o", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    shipped = sorted(p.stem for p in (EXAMPLES.parent / "voices").glob("*.toml")
+                     if p.name not in ("pins.toml", "lexicon.toml"))  # fmt: skip
+    assert sorted(p.stem for p in tmp_path.glob("*.mp3")) == shipped
+    for clip in tmp_path.glob("*.mp3"):
+        assert 0.5 < seconds(clip) < 3.0

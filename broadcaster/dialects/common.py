@@ -43,7 +43,6 @@ class Builder:
         self._skipped: list[Skipped] = []
         self._voice: tuple[Role, str | None] = ("anchor", None)
         self._pending: list[str] = []
-        self._pause_ms = 0
 
     @property
     def story_count(self) -> int:
@@ -72,11 +71,6 @@ class Builder:
         if text.strip():
             self._skipped.append(Skipped(len(self._stories), reason, squash(text)))
 
-    def pause(self, ms: int, text: str) -> None:
-        """Silence before whatever is said next (a producer script's ``[pause 2s]``)."""
-        self.skip("pause", text)
-        self._pause_ms += ms
-
     def bulletin(
         self, dialect: str, title: str | None, date: str | None, station: str | None
     ) -> Bulletin:
@@ -90,8 +84,7 @@ class Builder:
         self._pending.clear()
         # Punctuation alone (a stray quote mark, a rule of dashes) has nothing to read.
         if WORD.search(text):
-            self._segments().append(Segment(*self._voice, text, pause_ms=self._pause_ms))
-            self._pause_ms = 0
+            self._segments().append(Segment(*self._voice, text))
 
     def _segments(self) -> list[Segment]:
         if not self._stories:

@@ -28,7 +28,6 @@ HEADING = re.compile(r"^\s*##\s*(.*?)\s*$")
 TURN = re.compile(
     r"^\s*(anchor|reporter|soundbite)\b([^:\n]*?)(?:\(([^)\n]*)\))?\s*:(.*)$", re.IGNORECASE
 )
-PAUSE = re.compile(r"\[pause\s+(\d+(?:\.\d+)?)\s*(ms|s)\]", re.IGNORECASE)
 COMMENT = re.compile(r"^\s*//")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -42,7 +41,8 @@ def detect(text: str) -> str | None:
 
 
 def parse(text: str) -> Bulletin:
-    """Front matter, ``##`` stories, ``role [Name] [(title)]:`` turns, ``[pause Ns]``."""
+    """Front matter, ``##`` stories, ``role [Name] [(title)]:`` turns (``[pause Ns]``
+    markers stay in the text: broadcaster.pauses makes them silence, in every dialect)."""
     builder = Builder()
     meta: dict[str, str] = {}
     front = FRONT.match(text)
@@ -80,19 +80,6 @@ def _line(line: str, builder: Builder) -> None:
         role, name, _title, words = turn.groups()
         builder.skip("speaker label", line[: turn.start(4)])
         builder.voice(role.lower(), " ".join(name.split()) or None)
-        _words(words, builder)
+        builder.say(words)
     else:
-        _words(line, builder)
-
-
-def _words(text: str, builder: Builder) -> None:
-    """Words of the current turn, with any ``[pause ...]`` taken out as a pause."""
-    position = 0
-    for pause in PAUSE.finditer(text):
-        builder.say(text[position : pause.start()])
-        amount = float(pause.group(1))
-        builder.pause(
-            round(amount * 1000 if pause.group(2).lower() == "s" else amount), pause.group(0)
-        )
-        position = pause.end()
-    builder.say(text[position:])
+        builder.say(line)

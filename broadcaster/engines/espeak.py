@@ -6,15 +6,13 @@ This is the only module that imports pyttsx3. The quirks it hides are measured i
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import difflib
 import glob
 import os
 import re
-import tempfile
 import threading
-import time
-import wave
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -132,16 +130,16 @@ class EspeakEngine:
         import pyttsx3
         import pyttsx3.drivers.espeak as driver
 
-        # The driver print()s "Audio saved to <path>" for every file, from eSpeak's
-        # own thread; shadow print in its module so nothing reaches our stdout.
-        driver.print = lambda *args, **kwargs: None
         self._tts = pyttsx3.init("espeak")
         self._espeak = driver._espeak
         self._done = threading.Event()
+        self._chunks: list[bytes] = []
         self._errors: list[BaseException] = []
         self._broken: str | None = None
-        self._tts.connect("finished-utterance", lambda name, completed: self._done.set())
-        self._tts.connect("error", lambda name, exception: self._errors.append(exception))
+        self._espeak.SetSynthCallback(self._collect)
+        # pyttsx3's DriverProxy.__del__ fails if it runs during interpreter teardown
+        # ("'NoneType' object has no attribute 'suppress'"): let it go before that.
+        atexit.register(self.__dict__.pop, "_tts", None)
         self.info = EngineInfo(library, source, data, _version())
         self._voices = self._list_voices()
         self._variants = {p.name.lower() for p in Path(data, "voices", "!v").glob("*")}
@@ -253,28 +251,30 @@ class EspeakEngine:
                 f"{label}: the engine is unusable after an earlier failure ({self._broken})"
             )
         self.check_voice(delivery.voice)
-        with tempfile.TemporaryDirectory(prefix="broadcaster-") as tmp:
-            path = os.path.join(tmp, "clip.wav")
-            self._run(text, delivery, path, label)
-            return self._read(path, label)
+        pcm = self._run(text, delivery, label)
+        if not pcm.strip(b"\0"):
+            raise EngineError(
+                f"{label}: the engine produced no audio for this text",
+                "check that the section has words the voice can read",
+            )
+        return AudioSegment(data=pcm, sample_width=2, frame_rate=SAMPLE_RATE, channels=1)
 
-    def _run(self, text: str, delivery: Delivery, path: str, label: str) -> None:
-        self._done.clear()
-        self._errors.clear()
+    def _run(self, text: str, delivery: Delivery, label: str) -> bytes:
         # Rate, pitch and volume travel inside the text as eSpeak embedded commands
         # (Ctrl-A value letter): sent with setProperty they are queued on eSpeak's thread
         # apart from the text and were lost (measured: after a few calls every clip kept
         # an earlier rate). The voice is set synchronously, once the engine is idle.
         self._espeak.Synchronize()
-        self._tts.setProperty("voice", delivery.voice)
-        text = f"{_embedded(delivery)} {CONTROL.sub(' ', text)}"
-        # One save_to_file per runAndWait: with two queued only the last is written.
-        self._tts.save_to_file(text, path)
-        self._tts.runAndWait()
-        # runAndWait returns before eSpeak's thread has written the file
-        # (pyttsx3 #149, #151, #219): wait for finished-utterance instead.
+        self._espeak.SetVoiceByName(delivery.voice.encode("utf-8"))
         timeout = self.timeout_s + len(text) / 1000
-        if not self._wait_idle(time.monotonic() + timeout):
+        text = f"{_embedded(delivery)} {CONTROL.sub(' ', text)}"
+        self._chunks, self._errors = [], []
+        self._done.clear()
+        status = self._espeak.Synth(text, flags=self._espeak.ENDPAUSE | self._espeak.CHARS_UTF8)
+        if status != 0:
+            raise EngineError(f"{label}: the engine refused the text (espeak_Synth: {status})")
+        if not self._done.wait(timeout):
+            self._espeak.Cancel()
             self._broken = f"synthesis timed out after {timeout:.1f} s"
             raise EngineError(
                 f"{label}: synthesis did not finish within {timeout:.1f} s",
@@ -282,38 +282,30 @@ class EspeakEngine:
             )
         if self._errors:
             raise EngineError(f"{label}: the engine failed: {self._errors[0]}")
+        return b"".join(self._chunks)
 
-    def _wait_idle(self, deadline: float) -> bool:
-        """Wait for finished-utterance, then for the driver to leave its busy state.
+    def _collect(self, wav, numsamples: int, events) -> int:
+        """eSpeak's synth callback, on eSpeak's own thread: keep the samples, and wake
+        :meth:`_run` at the end of the message.
 
-        The driver notifies finished-utterance *before* it clears its busy flag (read in
-        pyttsx3/drivers/espeak.py); a setProperty made in between would be queued and
-        run later, on eSpeak's thread, racing the next synthesis.
+        It replaces the callback of pyttsx3's driver, whose ``runAndWait`` returns before
+        the audio is complete (pyttsx3 #149, #151, #219), polls with 10 ms sleeps, grows
+        its buffer with ``+=`` (quadratic in the text's length), round-trips every clip
+        through a WAV file and print()s to stdout. pyttsx3 still initialises eSpeak and
+        lists its voices; its ctypes binding is what we call.
         """
-        if not self._done.wait(max(0.0, deadline - time.monotonic())):
-            return False
-        while self._tts.isBusy():
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(0.001)
-        return True
-
-    @staticmethod
-    def _read(path: str, label: str) -> AudioSegment:
         try:
-            with wave.open(path, "rb") as wav:
-                frames = wav.readframes(wav.getnframes())
-                params = (wav.getsampwidth(), wav.getframerate(), wav.getnchannels())
-        except (OSError, EOFError, wave.Error) as exc:
-            raise EngineError(f"{label}: the engine wrote no readable audio ({exc})") from None
-        width, rate, channels = params
-        clip = AudioSegment(data=frames, sample_width=width, frame_rate=rate, channels=channels)
-        if not frames or clip.max == 0:
-            raise EngineError(
-                f"{label}: the engine produced no audio for this text",
-                "check that the section has words the voice can read",
-            )
-        return clip
+            if numsamples > 0:
+                self._chunks.append(ctypes.string_at(wav, numsamples * 2))
+            i = 0
+            while events[i].type != self._espeak.EVENT_LIST_TERMINATED:
+                if events[i].type == self._espeak.EVENT_MSG_TERMINATED:
+                    self._done.set()
+                i += 1
+        except Exception as exc:  # an exception must never unwind into eSpeak's C thread
+            self._errors.append(exc)
+            self._done.set()
+        return 0
 
 
 def _clause(phonemes: str, read: bytes, last: bool) -> Clause:
