@@ -4,15 +4,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 EXAMPLE := examples/kbs-radio-rail-strike.txt
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench bench-neural clean
 
 $(BIN)/broadcaster: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e .
 	touch $@
 
+# The tests also cover the neural voices, so they install that extra too.
 $(VENV)/.test-deps: $(BIN)/broadcaster
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,neural]'
 	touch $@
 
 demo: $(BIN)/broadcaster
@@ -29,6 +30,9 @@ lint: $(VENV)/.test-deps
 
 bench: $(BIN)/broadcaster
 	$(BIN)/python bench/render.py
+
+bench-neural: $(VENV)/.test-deps
+	$(BIN)/python bench/neural.py
 
 clean:
 	rm -rf $(VENV) output/*.mp3 output/*.part

@@ -4,17 +4,65 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from broadcaster.engines import Delivery, Engine
+from broadcaster import engines
+from broadcaster.engines import Delivery, PiperDelivery
 from broadcaster.errors import VoiceError
 from broadcaster.gender import GENDERS, Guess, person_key
 from broadcaster.script import ROLES, Bulletin, Segment
 from broadcaster.tomlfile import read_toml
 
+if TYPE_CHECKING:
+    from broadcaster.engines.espeak import EspeakEngine
+
 VOICES_ENV = "BROADCASTER_VOICES"
-RANGES = {"rate": (80, 450), "pitch": (0, 100), "volume": (0.0, 1.0)}
+CASTS = {"default": "voices", "neural": "voices-neural"}
+"""Packaged casts (``--cast NAME``) -> their folder, shipped in the package and in the repo."""
+ENGINE_KEYS = {
+    "espeak": ("voice", "rate", "pitch"),
+    "piper": ("model", "speaker", "rate", "length_scale", "noise_scale", "noise_w", "semitones"),
+}
+"""The keys each engine's profiles take, besides the common ones."""
+COMMON_KEYS = ("role", "engine", "volume", "gender", "description")
+REQUIRED = {"espeak": "voice", "piper": "model"}
+"""The key naming the voice, which each engine's profiles must have."""
+RANGES = {
+    "espeak": {"rate": (80, 450), "pitch": (0, 100), "volume": (0.0, 1.0)},
+    "piper": {
+        "rate": (85, 330),
+        "length_scale": (0.5, 2.0),
+        "noise_scale": (0.0, 1.5),
+        "noise_w": (0.0, 1.5),
+        "semitones": (-12, 12),
+        "speaker": (0, 100_000),
+        "volume": (0.0, 1.0),
+    },
+}
+PIPER_WPM = 160
+"""The words per minute a profile's ``rate`` takes a Piper model's own pace (its config's
+length_scale) to be: joe reads the corpus bulletin at about this pace."""
+NUMBER = (int, float)
+TYPES = {
+    "role": str,
+    "engine": str,
+    "voice": str,
+    "model": str,
+    "rate": int,
+    "pitch": int,
+    "speaker": int,
+    "volume": NUMBER,
+    "length_scale": NUMBER,
+    "noise_scale": NUMBER,
+    "noise_w": NUMBER,
+    "semitones": NUMBER,
+    "gender": str,
+    "description": str,
+}
 
 
 @dataclass(frozen=True)
@@ -25,51 +73,40 @@ class VoiceProfile:
     """The file's stem: how segments and pins refer to it."""
     role: str
     """The role it reads: anchor, reporter or soundbite."""
-    voice: str
-    """Engine voice id, optionally with a ``+variant`` (``en-us+f3``)."""
-    rate: int = 165
-    """Words per minute, 80-450."""
-    pitch: int = 50
-    """0-100."""
-    volume: float = 1.0
-    """0.0-1.0."""
+    delivery: Delivery | PiperDelivery
+    """How its engine reads: the ``engine`` key chooses the kind (eSpeak by default)."""
     gender: str | None = None
     """``female`` or ``male``: casting prefers it for people of that gender. Unset: anyone."""
     description: str = ""
     """Free text for people reading the cast."""
 
     @property
-    def delivery(self) -> Delivery:
-        """What the engine needs to read in this voice."""
-        return Delivery(self.voice, self.rate, self.pitch, self.volume)
+    def voice(self) -> str:
+        """The engine voice: an eSpeak voice id, or ``piper:<model>[#speaker]``."""
+        return self.delivery.engine_voice
 
 
-TYPES = {
-    "role": str,
-    "voice": str,
-    "rate": int,
-    "pitch": int,
-    "volume": (int, float),
-    "gender": str,
-    "description": str,
-}
+def default_voices_dir(cast: str = "default") -> Path:
+    """The packaged cast ``cast``; for ``default``, ``$BROADCASTER_VOICES`` if set.
 
-
-def default_voices_dir() -> Path:
-    """``$BROADCASTER_VOICES``, else the cast shipped in the package, else the repo's."""
-    if os.environ.get(VOICES_ENV):
+    A packaged cast is shipped in the package, or found in the repository beside it.
+    """
+    if cast == "default" and os.environ.get(VOICES_ENV):
         return Path(os.environ[VOICES_ENV])
     here = Path(__file__).resolve().parent
-    shipped = here / "voices"
-    return shipped if shipped.is_dir() else here.parent / "voices"
+    shipped = here / CASTS[cast]
+    return shipped if shipped.is_dir() else here.parent / CASTS[cast]
 
 
 RESERVED = ("lexicon.toml", "pins.toml")
 """Files in a voices folder that are not voice profiles."""
 
 
-def load_profiles(folder: Path, engine: Engine) -> list[VoiceProfile]:
-    """Every profile in ``folder``, validated against the schema and the engine."""
+def load_profiles(folder: Path, engine: EspeakEngine) -> list[VoiceProfile]:
+    """Every profile in ``folder``, validated against the schema and its engine.
+
+    ``engine`` checks eSpeak voice ids; Piper models are loaded and checked on the way.
+    """
     if not folder.is_dir():
         raise VoiceError(
             f"voices folder {folder} does not exist", "give --voices an existing folder"
@@ -127,27 +164,86 @@ def load_pins(folder: Path, profiles: list[VoiceProfile]) -> dict[str, Pin]:
     return pins
 
 
-def _load_profile(path: Path, engine: Engine) -> VoiceProfile:
+def _load_profile(path: Path, engine: EspeakEngine) -> VoiceProfile:
     data = read_toml(path)
+    kind = data.get("engine", "espeak")
+    if kind not in ENGINE_KEYS:
+        raise VoiceError(
+            f"{path}: key 'engine' is {kind!r}", f"choose one of {', '.join(ENGINE_KEYS)}"
+        )
     for key, value in data.items():
-        _check_key(path, key, value)
-    for key in ("role", "voice"):
+        _check_key(path, kind, key, value)
+    for key in ("role", REQUIRED[kind]):
         if key not in data:
             raise VoiceError(f"{path}: missing key {key!r}", f'add {key} = "..."')
-    try:
+    if kind == "espeak":
+        delivery: Delivery | PiperDelivery = _espeak_delivery(path, data, engine)
+    else:
+        delivery = _piper_delivery(path, data)
+    extra = {k: data[k] for k in ("gender", "description") if k in data}
+    return VoiceProfile(name=path.stem, role=data["role"], delivery=delivery, **extra)
+
+
+def _espeak_delivery(path: Path, data: dict, engine: EspeakEngine) -> Delivery:
+    with _about(path, "voice"):
         engine.check_voice(data["voice"])
+    return Delivery(**{k: data[k] for k in ("voice", "rate", "pitch", "volume") if k in data})
+
+
+def _piper_delivery(path: Path, data: dict) -> PiperDelivery:
+    if "rate" in data and "length_scale" in data:
+        raise VoiceError(
+            f"{path}: keys 'rate' and 'length_scale' both set the pace", "keep one of them"
+        )
+    piper = engines.get("piper")
+    with _about(path, "model"):
+        model, name = piper.model_file(data["model"], path.parent)
+        config = piper.model(model).config
+    delivery = PiperDelivery(
+        model,
+        name,
+        speaker=data.get("speaker"),
+        length_scale=_length_scale(data, config.length_scale),
+        noise_scale=float(data.get("noise_scale", config.noise_scale)),
+        noise_w=float(data.get("noise_w", config.noise_w)),
+        semitones=float(data.get("semitones", 0.0)),
+        volume=float(data.get("volume", 1.0)),
+    )
+    with _about(path, "speaker"):
+        piper.check(delivery)
+    return delivery
+
+
+@contextmanager
+def _about(path: Path, key: str) -> Iterator[None]:
+    """Name the profile file and key in a VoiceError raised while checking that key."""
+    try:
+        yield
     except VoiceError as exc:
-        raise VoiceError(f"{path}: key 'voice': {exc.message}", exc.hint) from None
-    return VoiceProfile(name=path.stem, **data)
+        raise VoiceError(f"{path}: key {key!r}: {exc.message}", exc.hint) from None
 
 
-def _check_key(path: Path, key: str, value: object) -> None:
-    if key not in TYPES:
-        raise VoiceError(f"{path}: unknown key {key!r}", f"allowed keys: {', '.join(TYPES)}")
+def _length_scale(data: dict, default: float) -> float:
+    """The profile's pace as a length scale: given, from ``rate``, or the model's own."""
+    if "rate" in data:
+        return round(default * PIPER_WPM / data["rate"], 4)
+    return float(data.get("length_scale", default))
+
+
+def _check_key(path: Path, kind: str, key: str, value: object) -> None:
+    allowed = (*COMMON_KEYS, *ENGINE_KEYS[kind])
+    if key not in allowed:
+        other = next((e for e, keys in ENGINE_KEYS.items() if key in keys), None)
+        where = f" (an {other} key)" if other else ""
+        raise VoiceError(
+            f"{path}: unknown key {key!r} for engine {kind!r}{where}",
+            f"allowed keys: {', '.join(allowed)}",
+        )
+    ranges = RANGES[kind]
     if not isinstance(value, TYPES[key]) or isinstance(value, bool):
         raise VoiceError(
             f"{path}: key {key!r} has the wrong type ({type(value).__name__})",
-            f"{key} takes {'a number' if key in RANGES else 'a string'}",
+            f"{key} takes {_kind_of(key)}",
         )
     if key == "role" and value not in ROLES:
         raise VoiceError(f"{path}: key 'role' is {value!r}", f"choose one of {', '.join(ROLES)}")
@@ -155,12 +251,16 @@ def _check_key(path: Path, key: str, value: object) -> None:
         raise VoiceError(
             f"{path}: key 'gender' is {value!r}", f"choose {' or '.join(GENDERS)}, or leave it out"
         )
-    if key in RANGES and not RANGES[key][0] <= value <= RANGES[key][1]:
-        low, high = RANGES[key]
+    if key in ranges and not ranges[key][0] <= value <= ranges[key][1]:
+        low, high = ranges[key]
         raise VoiceError(
             f"{path}: key {key!r} is {value}, out of range",
             f"{key} must be between {low} and {high}",
         )
+
+
+def _kind_of(key: str) -> str:
+    return {str: "a string", int: "a whole number"}.get(TYPES[key], "a number")  # type: ignore[call-overload]
 
 
 def _preference(profile: VoiceProfile, person: str) -> str:
@@ -239,12 +339,13 @@ def cast(
 
 
 def with_overrides(
-    profiles: list[VoiceProfile], overrides: dict[str, str], engine: Engine
+    profiles: list[VoiceProfile], overrides: dict[str, str], engine: EspeakEngine
 ) -> tuple[list[VoiceProfile], dict[str, str]]:
     """Apply ``--voice ROLE=VOICE`` (a profile name or an engine voice id) for one render.
 
-    Returns the profiles (plus one made for each engine voice id, with the delivery of
-    the role's first profile) and the role -> profile name overrides for :func:`cast`.
+    Returns the profiles (plus one made for each eSpeak voice id, with the rate, pitch and
+    volume of the role's first profile if it is an eSpeak one) and the role -> profile
+    name overrides for :func:`cast`.
     """
     names = {p.name for p in profiles}
     chosen = {}
@@ -255,6 +356,8 @@ def with_overrides(
             except VoiceError as exc:
                 raise VoiceError(f"--voice {role}={voice}: {exc.message}", exc.hint) from None
             base = next(p for p in profiles if p.role == role)
-            profiles = [*profiles, replace(base, name=f"{role}={voice}", voice=voice)]
+            kept = base.delivery if isinstance(base.delivery, Delivery) else Delivery(voice)
+            delivery = replace(kept, voice=voice)
+            profiles = [*profiles, replace(base, name=f"{role}={voice}", delivery=delivery)]
         chosen[role] = voice if voice in names else f"{role}={voice}"
     return profiles, chosen

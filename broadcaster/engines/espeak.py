@@ -13,10 +13,12 @@ import glob
 import os
 import re
 import threading
+from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 from broadcaster.audio import AudioSegment
-from broadcaster.engines import Delivery, EngineInfo, EngineVoice
+from broadcaster.engines import Delivery, EngineInfo, EngineVoice, key_of
 from broadcaster.errors import EngineError, VoiceError
 
 SAMPLE_RATE = 22050
@@ -33,8 +35,30 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 """Control characters: Ctrl-A would start an eSpeak embedded command."""
 CHARS_UTF8 = 1
 """espeak_TextToPhonemes text mode: UTF-8."""
+PHONEMES_IPA = 0x02
+"""espeak_TextToPhonemes phoneme mode: IPA (else eSpeak's mnemonics)."""
 DATA_ENV = "ESPEAK_DATA_PATH"
 """eSpeak NG's own variable for its data folder."""
+CLAUSE_END = re.compile(r"(\.\.+|…|[.?!,:;—])[.?!…]*[\s\"'”’)\]]*$")
+"""The punctuation that ended a clause, before any closing quotes and brackets.
+
+As in eSpeak's ReadClause: of ``?!`` runs the first counts, an ellipsis (``…``, or two
+dots or more) and an em dash are clause breaks, the dash read as a semicolon."""
+TERMINATORS = {".": ".", "?": "?", "!": "!", ",": ",", ":": ":", ";": ";", "—": ";"}
+"""Clause-ending punctuation -> the mark kept with the phonemes (an ellipsis keeps none)."""
+SENTENCE_ENDS = (".", "?", "!")
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One clause of a text as eSpeak reads it."""
+
+    phonemes: str
+    """Its phonemes (IPA or eSpeak's mnemonics); empty if it has nothing to say."""
+    terminator: str
+    """The punctuation that ended it: one of ``. ? ! , : ;``, or empty (none, an ellipsis)."""
+    ends_sentence: bool
+    """Whether a sentence ends with it (``. ? !`` or the end of the text)."""
 
 
 def _has_data(folder: str | None) -> bool:
@@ -182,8 +206,15 @@ class EspeakEngine:
         """``text`` as eSpeak's phonemes in ``voice``, one string per clause.
 
         IPA by default; eSpeak's own mnemonics (what ``espeak-ng -x`` prints) with
-        ``ipa=False``. ``espeak_TextToPhonemes`` returns one clause per call and drops
-        the punctuation between clauses, so callers that need it must keep it themselves.
+        ``ipa=False``. The punctuation between clauses is not in them: see :meth:`clauses`.
+        """
+        return [c.phonemes for c in self.clauses(text, voice, ipa) if c.phonemes]
+
+    def clauses(self, text: str, voice: str, ipa: bool = True) -> list[Clause]:
+        """``text`` clause by clause as eSpeak reads it in ``voice``: phonemes and punctuation.
+
+        ``espeak_TextToPhonemes`` returns one clause per call and drops the punctuation
+        that ended it (ENGINE-NOTES.md); the text it consumed says what that was.
         """
         self.check_voice(voice)
         lib = self._espeak.dll
@@ -195,14 +226,23 @@ class EspeakEngine:
         ]
         self._espeak.Synchronize()
         self._espeak.SetVoiceByName(voice.encode("utf-8"))
-        data = ctypes.create_string_buffer(CONTROL.sub(" ", text).encode("utf-8"))
-        pointer = ctypes.c_void_p(ctypes.addressof(data))
-        clauses = []
+        data = CONTROL.sub(" ", text).encode("utf-8")
+        buffer = ctypes.create_string_buffer(data)
+        start = ctypes.addressof(buffer)
+        pointer = ctypes.c_void_p(start)
+        mode = PHONEMES_IPA if ipa else 0
+        found = []
         while pointer.value:
-            found = lib.espeak_TextToPhonemes(ctypes.byref(pointer), CHARS_UTF8, 0x02 if ipa else 0)
-            if found and found.strip():
-                clauses.append(found.decode("utf-8").strip())
-        return clauses
+            begin = pointer.value - start
+            phonemes = lib.espeak_TextToPhonemes(ctypes.byref(pointer), CHARS_UTF8, mode)
+            read = data[begin : pointer.value - start if pointer.value else len(data)]
+            found.append(_clause((phonemes or b"").decode("utf-8"), read, not pointer.value))
+        return found
+
+    def cache_key(self, delivery: Delivery) -> str:
+        """Everything a clip in ``delivery`` depends on: engine, versions, delivery, rate."""
+        versions = [f"eSpeak NG {self.info.version}", f"pyttsx3 {metadata.version('pyttsx3')}"]
+        return key_of("espeak", versions, delivery, SAMPLE_RATE)
 
     def synthesize(self, text: str, delivery: Delivery, label: str) -> AudioSegment:
         """Speak ``text`` and return the clip; ``label`` names the section in errors."""
@@ -266,6 +306,19 @@ class EspeakEngine:
             self._errors.append(exc)
             self._done.set()
         return 0
+
+
+def _clause(phonemes: str, read: bytes, last: bool) -> Clause:
+    """A clause from its phonemes and the bytes eSpeak consumed for it.
+
+    Before returning, eSpeak reads one character past the clause (the first of the next
+    clause, which it keeps for the next call), so that character is dropped first.
+    """
+    text = read.decode("utf-8", errors="replace")
+    end = CLAUSE_END.search(text if last else text[:-1])
+    mark = end.group(1) if end else ""
+    terminator = TERMINATORS.get(mark, "")
+    return Clause(phonemes.strip(), terminator, last or terminator in SENTENCE_ENDS)
 
 
 def _embedded(delivery: Delivery) -> str:
