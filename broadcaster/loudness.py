@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
-from scipy import signal
-from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
 from broadcaster.errors import BroadcasterError
 
@@ -29,8 +28,8 @@ BLOCK_S, HOP_S = 0.4, 0.1
 ABSOLUTE_GATE = -70.0
 RELATIVE_GATE = -10.0
 OVERSAMPLE = 4
-INTERPOLATOR = signal.firwin(48, 1 / OVERSAMPLE) * OVERSAMPLE
-"""A 48-tap, 4-phase interpolation filter, the size BS.1770-4 Annex 2 describes."""
+TAPS = 48
+"""The true-peak interpolation filter's length: 4 phases of 12, as BS.1770-4 Annex 2 has."""
 SILENT = float("-inf")
 
 
@@ -93,7 +92,7 @@ class Meter:
     def __init__(self, rate: int) -> None:
         self.rate = rate
         self._filters = _biquads(rate)
-        self._state = [signal.lfilter_zi(b, a) * 0.0 for b, a in self._filters]
+        self._state = [np.zeros(2) for _ in self._filters]
         self._hop = round(HOP_S * rate)
         self._pending = np.zeros(0)
         self._hops: list[float] = []
@@ -104,6 +103,8 @@ class Meter:
         """Add float samples in [-1, 1]."""
         if not samples.size:
             return
+        from scipy import signal
+
         weighted = samples.astype(np.float64)
         for i, (b, a) in enumerate(self._filters):
             weighted, self._state[i] = signal.lfilter(b, a, weighted, zi=self._state[i])
@@ -118,10 +119,10 @@ class Meter:
         # A few samples of context keep the interpolation honest at the seams.
         # Outputs before the filter has filled with real samples would ring at the seam.
         joined = np.concatenate((self._tail, samples.astype(np.float64)))
-        settled = INTERPOLATOR.size - 1 if self._tail.size else 0
+        settled = TAPS - 1 if self._tail.size else 0
         up = _oversampled(joined)[settled : joined.size * OVERSAMPLE]
         self._peak = max(self._peak, float(np.max(up, initial=0.0)))
-        self._tail = joined[-(INTERPOLATOR.size // OVERSAMPLE) :]
+        self._tail = joined[-(TAPS // OVERSAMPLE) :]
 
     def result(self) -> Measurement:
         """The measurement of everything fed so far."""
@@ -152,6 +153,8 @@ def measure(samples: np.ndarray, rate: int) -> Measurement:
 
 def loudness(samples: np.ndarray, rate: int) -> float:
     """Integrated loudness of a whole (short) signal, in LUFS."""
+    from scipy import signal
+
     weighted = samples.astype(np.float64)
     for b, a in _biquads(rate):
         weighted = signal.lfilter(b, a, weighted)
@@ -207,15 +210,26 @@ class Limiter:
         gain = 10 ** (gain_db / 20)
         if gain * self.envelope.max(initial=0.0) <= self.ceiling:
             return self.samples * gain
+        from scipy.ndimage import minimum_filter1d, uniform_filter1d
+
         need = np.minimum(1.0, self.ceiling / np.maximum(gain * self.envelope, 1e-12))
         held = minimum_filter1d(need, size=2 * self.window + 1, mode="nearest")
         smooth = uniform_filter1d(held, size=self.window, mode="nearest")
         return self.samples * (gain * 0.999) * np.minimum(smooth, need)
 
 
+@lru_cache(maxsize=1)
+def _interpolator() -> np.ndarray:
+    from scipy import signal  # scipy.signal takes most of a second to import: only when used
+
+    return signal.firwin(TAPS, 1 / OVERSAMPLE) * OVERSAMPLE
+
+
 def _oversampled(samples: np.ndarray) -> np.ndarray:
     """|signal| interpolated to four times its rate (for true peaks)."""
-    return np.abs(signal.upfirdn(INTERPOLATOR, samples.astype(np.float64), up=OVERSAMPLE))
+    from scipy import signal
+
+    return np.abs(signal.upfirdn(_interpolator(), samples.astype(np.float64), up=OVERSAMPLE))
 
 
 def _lufs(power: float) -> float:

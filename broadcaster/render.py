@@ -41,8 +41,8 @@ CHUNK_CHARS = 2000
 LATIN = re.compile(r"[\u00a0-\u024f\u1e00-\u1eff\u2000-\u206f\u20a0-\u20cf]")
 """Latin letters and the punctuation and currency blocks, beyond ASCII."""
 WORD = re.compile(r"\w")
-PROBE_S = 30
-"""Seconds of the programme encoded once to measure what the lossy codec takes away."""
+PROBE_S = 12
+"""Seconds of speech encoded once to measure what the lossy codec takes away."""
 TITLE_WORDS = 6
 """A story with no title is named by this many of its first words."""
 
@@ -382,29 +382,26 @@ def _produce(
 def _correction(
     sections: list[mix.Section], sound: mix.Sound, titles: list, framed: bool, enc
 ) -> tuple[float, float]:
-    """The gain (dB) that puts the whole programme, as the listener decodes it, on target.
+    """The gain (dB) that puts the whole programme, as the listener decodes it, on target,
+    and the part of it that makes up for the codec.
 
     Each section is levelled alone; gating over the whole programme (stings and short
     turns included) lands a little off, so the layout is measured once without encoding
     (cheap: no synthesis, no levelling). Lossy encoders then take some loudness away
-    (LAME at 128k: about 0.4 LU of eSpeak's sibilants), so the first half-minute is
-    encoded and decoded once to measure that loss, which is made up.
+    (LAME at 128k: about 0.4 LU of eSpeak's sibilants), so a few seconds of the speech
+    are encoded and decoded once to measure that loss, which is made up.
     """
     meter = loudness.Meter(mix.RATE)
-    probe: list[np.ndarray] = []
-
-    def sink(samples: np.ndarray) -> None:
-        meter.feed(samples)
-        if sum(p.size for p in probe) < PROBE_S * mix.RATE:
-            probe.append(samples)
-
-    mix.Mixer(sound, sink, framed).run(sections, titles)
+    mix.Mixer(sound, meter.feed, framed).run(sections, titles)
     found = meter.result().integrated_lufs
     if found == loudness.SILENT:
         return 0.0, 0.0
     gain = sound.target_lufs - found
-    excerpt = np.concatenate(probe) * 10 ** (gain / 20)
-    makeup = export.codec_loss(excerpt, mix.RATE, enc) if enc.bitrate else 0.0
+    if not enc.bitrate:
+        return gain, 0.0
+    speech = np.concatenate([mix.speech(s, sound.pauses)[0] for s in sections])
+    excerpt = speech[: PROBE_S * mix.RATE] * 10 ** (gain / 20)
+    makeup = export.codec_loss(excerpt, mix.RATE, enc)
     return gain + makeup, makeup
 
 
