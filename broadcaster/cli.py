@@ -103,7 +103,9 @@ def cli(debug: bool) -> None:
 
 
 def _minutes(seconds: float) -> str:
-    return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
+    """``M:SS.s``, rounded first (59.96 s is 1:00.0, never 0:60.0)."""
+    minutes, tenths = divmod(round(seconds * 10), 600)
+    return f"{minutes}:{tenths / 10:04.1f}"
 
 
 def _sidecars(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
