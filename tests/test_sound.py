@@ -1,0 +1,132 @@
+"""The programme's sound: markers in any dialect, the user's own music, the bed, --play."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import numpy as np
+import pytest
+
+from broadcaster import dialects, pauses
+from broadcaster.export import find_ffmpeg
+from tests.conftest import EXAMPLES, decode, run_cli
+from tests.listening import samples
+
+RATE = 16000
+
+
+def test_pause_markers_in_a_kbs_radio_transcript():
+    text = (
+        "date 2026-05-02 Photo : YONHAP News\n"
+        "Anchor: Trains stopped.[pause] Kim Ha-neul reports.Report: Crews waited. "
+        "[pause 800ms] Then they left.[PAUSE 1.5s]Kim Ha-neul, KBS World Radio News."
+    )
+    bulletin = pauses.split(dialects.parse(text))
+    got = [(s.role, s.text, s.pause_ms) for _, s in bulletin.segments()]
+    assert got == [
+        ("anchor", "Trains stopped.", 0),
+        ("anchor", "Kim Ha-neul reports.", 1000),
+        ("reporter", "Crews waited.", 0),
+        ("reporter", "Then they left.", 800),
+        ("reporter", "Kim Ha-neul, KBS World Radio News.", 1500),
+    ]
+    assert [s.text for s in bulletin.skipped if s.reason == "pause"] == [
+        "[pause]", "[pause 800ms]", "[PAUSE 1.5s]"
+    ]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def bell(tmp_path_factory):
+    """A 2.5-second WAV of the user's own, made by ffmpeg."""
+    path = tmp_path_factory.mktemp("music") / "bell.wav"
+    subprocess.run(
+        [find_ffmpeg(), "-v", "error", "-f", "lavfi", "-i", "sine=frequency=660:duration=2.5",
+         "-ar", "44100", str(path)], check=True,
+    )  # fmt: skip
+    return path
+
+
+def _render(tmp_path, name: str, *extra: str) -> dict:
+    out = tmp_path / f"{name}.wav"
+    script = EXAMPLES / "producer-harbour-evening.txt"
+    done = run_cli(
+        "render", str(script), "-o", str(out), "--json", "--sample-rate", "16000", *extra
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(out.with_suffix(".json").read_text()) | {"path": out}
+
+
+def test_the_users_own_stings_replace_ours(tmp_path, bell):
+    from broadcaster.mix import RATE as MIX_RATE
+    from broadcaster.music import generated
+
+    ours = _render(tmp_path, "ours")
+    theirs = _render(tmp_path, "theirs", "--sting-open", str(bell), "--sting-close", str(bell))
+    generated_s = sum(generated(k, MIX_RATE).size for k in ("sting-open", "sting-close")) / MIX_RATE
+    assert theirs["duration_s"] - ours["duration_s"] == pytest.approx(5.0 - generated_s, abs=0.01)
+    # the opening sting is the user's tone: 660 Hz where ours is an arpeggio from 261 Hz
+    first = theirs["segments"][0]["start_s"]
+    opening = samples(decode(theirs["path"], RATE))[int(0.6 * RATE) : int((first - 0.7) * RATE)]
+    spectrum = np.abs(np.fft.rfft(opening))
+    assert np.argmax(spectrum) * RATE / (2 * (spectrum.size - 1)) == pytest.approx(660, abs=5)
+
+
+def test_a_cast_folder_brings_its_own_transition(tmp_path, bell):
+    import shutil
+
+    from broadcaster.casting import default_voices_dir
+
+    folder = tmp_path / "cast"
+    shutil.copytree(default_voices_dir(), folder)
+    shutil.copy(bell, folder / "transition.wav")
+    ours = _render(tmp_path, "ours")
+    theirs = _render(tmp_path, "theirs", "--voices", str(folder))
+    stories = [s["start_s"] for s in theirs["stories"]]
+    ours_stories = [s["start_s"] for s in ours["stories"]]
+    assert theirs["duration_s"] > ours["duration_s"] + 1.0  # 2.5 s of tone, not two notes
+    assert stories[1] == pytest.approx(ours_stories[1], abs=0.01)  # the chapter starts before it
+
+
+def test_the_bed_plays_under_the_anchor_and_dips_under_speech(tmp_path):
+    bedded = _render(tmp_path, "bed", "--bed", "generated")
+    plain = _render(tmp_path, "plain")
+    assert bedded["duration_s"] == pytest.approx(plain["duration_s"], abs=0.001)
+    x = samples(decode(bedded["path"], RATE))
+    y = samples(decode(plain["path"], RATE))
+    anchor = bedded["segments"][5]  # the second story's anchor: two sentences
+    (a, b) = anchor["sentences"]
+    gap = slice(int((a["end_s"] + 0.12) * RATE), int((b["start_s"] - 0.12) * RATE))
+    speech = slice(int(a["start_s"] * RATE), int(a["end_s"] * RATE))
+
+    def rms(v):
+        return 20 * np.log10(np.sqrt(np.mean(v**2)) + 1e-12)
+
+    assert rms(y[gap]) < -80  # silent without a bed
+    assert -45 < rms(x[gap]) < rms(x[speech]) - 10  # the bed, well under the voice
+    bed_under_speech = x[speech] - y[speech]
+    assert rms(bed_under_speech) < rms(x[gap]) - 8  # dipped while the anchor speaks
+    reporter = bedded["segments"][1]
+    r = slice(int(reporter["start_s"] * RATE), int(reporter["end_s"] * RATE))
+    assert rms(x[r] - y[r]) < -80  # not under the reporter
+
+
+def test_play_without_a_player_warns_and_keeps_the_file(tmp_path):
+    import os
+    import sys
+
+    out = tmp_path / "p.mp3"
+    env = {"PATH": os.path.dirname(sys.executable)}
+    script = EXAMPLES / "producer-harbour-evening.txt"
+    done = run_cli("preview", str(script), "--section", "1", "-o", str(out), "--play", env=env)
+    assert done.returncode == 0, done.stderr
+    assert "Warning: no audio player found (tried ffplay, paplay, aplay, afplay)" in done.stderr
+    assert out.is_file()
+
+
+def test_no_music_means_no_bed_either(tmp_path):
+    bedded = _render(tmp_path, "bed", "--bed", "generated", "--no-music")
+    x = samples(decode(bedded["path"], RATE))
+    (a, b) = bedded["segments"][5]["sentences"]
+    gap = x[int((a["end_s"] + 0.12) * RATE) : int((b["start_s"] - 0.12) * RATE)]
+    assert np.max(np.abs(gap)) == 0.0
