@@ -92,6 +92,11 @@ def _bitrate(ctx: click.Context, param: click.Parameter, value: str) -> str:
         raise click.BadParameter(str(exc)) from None
 
 
+BITRATE = click.option(
+    "--bitrate", default="128k", show_default=True, callback=_bitrate, help="MP3 bitrate."
+)
+
+
 @cli.command("render")
 @click.argument("script", type=FILE)
 @click.option(
@@ -101,9 +106,7 @@ def _bitrate(ctx: click.Context, param: click.Parameter, value: str) -> str:
 @OVERRIDE
 @DIALECT
 @ENCODING
-@click.option(
-    "--bitrate", default="128k", show_default=True, callback=_bitrate, help="MP3 bitrate."
-)
+@BITRATE
 @JSON
 @click.option("-q", "--quiet", is_flag=True, help="Print only the output path.")
 def render_cmd(
@@ -281,6 +284,13 @@ def doctor() -> None:
     if problems:
         raise click.ClickException("; ".join(problems))
     click.echo("All good.")
+
+
+# The batch commands reuse the options above, so they are imported once those exist.
+from broadcaster.cli_batch import COMMANDS  # noqa: E402
+
+for command in COMMANDS:
+    cli.add_command(command)
 
 
 def main() -> None:
