@@ -4,9 +4,9 @@ sees the same three calls either way, so results, failures and progress match.""
 from __future__ import annotations
 
 import concurrent.futures
-import contextlib
 import logging
 import multiprocessing
+import time
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
 
@@ -15,6 +15,8 @@ from broadcaster.errors import BatchError
 
 CONNECT_S = 5
 """How long to try to reach a Dask scheduler, and to wait for its first worker."""
+DASK_POLL_S = 0.02
+"""How often the state of Dask futures is looked at."""
 LOCAL = "local"
 """``--scheduler local``: start a LocalCluster on this machine."""
 
@@ -82,7 +84,6 @@ class DaskRunner:
                 "running on a Dask cluster needs the cluster extra",
                 "pip install 'broadcaster[cluster]'",
             ) from None
-        self._distributed = distributed
         self._cluster = _local_cluster(jobs) if address == LOCAL else None
         where = self._cluster.scheduler_address if self._cluster else address
         self._client = _connect(distributed, where)
@@ -92,9 +93,14 @@ class DaskRunner:
         return self._client.submit(run_task, task, pure=False)
 
     def wait(self, futures: list, timeout: float) -> set:
-        with contextlib.suppress(TimeoutError):
-            self._distributed.wait(futures, timeout=timeout, return_when="FIRST_COMPLETED")
-        return {future for future in futures if future.done()}
+        # Polled: distributed.wait needs a process-wide default client, and two scheduled
+        # jobs may each have their own.
+        deadline = time.monotonic() + timeout
+        while True:
+            done = {future for future in futures if future.done()}
+            if done or time.monotonic() >= deadline:
+                return done
+            time.sleep(DASK_POLL_S)
 
     def close(self) -> None:
         self._client.close()
