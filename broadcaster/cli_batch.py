@@ -89,7 +89,7 @@ def make_batch(params: dict) -> runs.Batch:
     options = {f.name: params[f.name] for f in fields(render.Options) if f.name in params}
     return runs.Batch(
         sources=tuple(params["sources"]),
-        out=params["out"],
+        out=params["out"].absolute(),
         template=params["template"],
         options=render.Options(**options),
         jobs=params["jobs"],
