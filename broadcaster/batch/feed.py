@@ -105,25 +105,23 @@ def _manifest(audio: Path) -> dict | None:
 
 
 def _tags(audio: Path) -> dict:
-    """Title, date, comment and duration from the audio file itself (mutagen)."""
+    """Title, date, comment and duration from the audio file itself (mutagen): ID3 frames
+    in an MP3, Vorbis-style comments in Ogg, Opus and FLAC."""
     try:
-        found = mutagen.File(audio, easy=True)
+        found = mutagen.File(audio)
     except mutagen.MutagenError:
         found = None
     if found is None:
         return {}
-    tags = found.tags or {}
-
-    def first(key: str) -> str | None:
-        values = tags.get(key) if key in tags else None
-        return str(values[0]) if values else None
-
-    return {
-        "title": first("title"),
-        "date": first("date"),
-        "description": first("comment"),
-        "duration_s": found.info.length,
-    }
+    tags = found.tags
+    if hasattr(tags, "getall"):  # ID3
+        names = {"title": "TIT2", "date": "TDRC", "description": "COMM"}
+        values = {key: tags.getall(frame) for key, frame in names.items()}
+    else:
+        names = {"title": "title", "date": "date", "description": "comment"}
+        values = {key: (tags or {}).get(name) for key, name in names.items()}
+    described = {key: str(found[0]) for key, found in values.items() if found}
+    return {**described, "duration_s": found.info.length}
 
 
 def _date(value: object) -> datetime | None:
