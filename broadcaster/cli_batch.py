@@ -85,21 +85,28 @@ def batch(quiet: bool, **params) -> None:
 
 
 def make_batch(params: dict) -> runs.Batch:
-    """A Batch from ``batch``'s parameters; every render option goes into render.Options."""
-    options = {f.name: params[f.name] for f in fields(render.Options) if f.name in params}
+    """A Batch from ``batch``'s parameters; every render option goes into render.Options.
+    Paths are made absolute: Dask workers do not share this process's working folder."""
+    options = {
+        f.name: _absolute(params[f.name]) for f in fields(render.Options) if f.name in params
+    }
     return runs.Batch(
         sources=tuple(params["sources"]),
-        out=params["out"].absolute(),
+        out=_absolute(params["out"]),
         template=params["template"],
         options=render.Options(**options),
         jobs=params["jobs"],
-        cache=params["cache_dir"] or dirs.cache_dir(),
+        cache=_absolute(params["cache_dir"] or dirs.cache_dir()),
         force=params["force"],
         wait=params["wait"],
         scheduler=params["scheduler"],
         report=params["report"],
         feed_url=params["feed_url"],
     )
+
+
+def _absolute(value: object) -> object:
+    return value.absolute() if isinstance(value, Path) else value
 
 
 class ProgressBar:

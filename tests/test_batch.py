@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import pty
+import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -164,32 +168,64 @@ def test_glob_pattern_and_two_inputs_one_output(tmp_path):
     assert items[1]["error"] == "its output bulletin-01.mp3 is also bulletin-01.txt's"
 
 
-def test_overlapping_runs(tmp_path):
+def _popen_batch(*args: str, **kwargs) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "broadcaster", "batch", *args], cwd=ROOT, text=True, **kwargs
+    )
+
+
+def test_overlapping_batch_exits_at_once_naming_the_running_one(tmp_path):
+    write_bulletins(tmp_path / "in", 4)
+    out = tmp_path / "out"
+    args = (str(tmp_path / "in"), "--out", str(out), "--cache-dir", str(tmp_path / "c"), "-j", "1")
+    first = _popen_batch(*args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    lock = out / state.STATE / "lock"
+    deadline = time.monotonic() + 60
+    while not (lock.exists() and lock.read_text().strip() == str(first.pid)):
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    second = batch(*args)
+    assert first.poll() is None  # the overlap was real
+    check_failure(second, says=f"output folder {out} is locked by another batch (pid {first.pid})")
+    stdout, stderr = first.communicate(timeout=120)
+    assert first.returncode == 0, stderr
+    assert stdout.startswith("4 bulletins: 4 rendered, 0 skipped, 0 failed")
+
+
+def test_wait_queues_behind_the_lock_holder(tmp_path):
     write_bulletins(tmp_path / "in", 2)
     out = tmp_path / "out"
     args = (str(tmp_path / "in"), "--out", str(out), "--cache-dir", str(tmp_path / "c"))
-    # A holder of the lock other than a batch: this test process.
     state.prepare(out)
-    with state.locked(out, wait=False, stop=state.threading.Event()):
-        started = time.monotonic()
-        done = batch(*args)
-        check_failure(
-            done, says=f"output folder {out} is locked by another batch (pid {os.getpid()})"
-        )
-        assert time.monotonic() - started < 10
-        waiting = subprocess.Popen(
-            [sys.executable, "-m", "broadcaster", "batch", *args, "--wait"],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+    with state.locked(out, wait=False, stop=threading.Event()):  # this test holds the lock
+        waiting = _popen_batch(*args, "--wait", stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         time.sleep(1.5)
-        assert waiting.poll() is None  # still waiting
+        assert waiting.poll() is None
         assert list(out.glob("*.mp3")) == []
     stdout, stderr = waiting.communicate(timeout=120)
     assert waiting.returncode == 0, stderr
     assert stdout.startswith("2 bulletins: 2 rendered, 0 skipped, 0 failed")
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path):
+    write_bulletins(tmp_path / "in", 6)  # enough to last over a second: click's ETA needs it
+    (tmp_path / "in" / "empty.txt").write_bytes(b"")
+    args = (str(tmp_path / "in"), "--out", str(tmp_path / "out"), "-j", "1")
+    terminal, seen_by_test = pty.openpty()
+    running = _popen_batch(*args, stdout=subprocess.PIPE, stderr=seen_by_test)
+    os.close(seen_by_test)
+    shown = b""
+    with contextlib.suppress(OSError):  # EIO once the batch closes the terminal
+        while chunk := os.read(terminal, 4096):
+            shown += chunk
+    os.close(terminal)
+    running.wait(timeout=120)
+    screen = shown.decode()
+    assert "Rendering" in screen and "7/7" in screen, screen
+    assert "6 done, 1 failed" in screen, screen
+    assert re.search(r"\d\d:\d\d:\d\d", screen), screen  # the ETA
+    piped = batch(*args, "--force")
+    assert "Rendering" not in piped.stderr
 
 
 def test_sigkill_part_way_then_rerun_completes(tmp_path):

@@ -17,7 +17,6 @@ from tests.batching import batch, check_audio, leftovers, report, write_bulletin
 from tests.conftest import ROOT
 from tests.test_errors import check_failure
 
-DASK = [sys.executable, "-m", "distributed.cli.dask_"]
 STARTUP_S = 60
 
 
@@ -124,6 +123,16 @@ def test_second_run_on_the_cluster_skips(cluster, tmp_path):
     done = batch(*args, "--report", str(tmp_path / "again.json"))
     assert done.returncode == 0
     assert {i["status"] for i in report(tmp_path / "again.json").values()} == {"skipped"}
+
+
+def test_local_cluster(tmp_path):
+    write_bulletins(tmp_path / "in", 2)
+    out = tmp_path / "out"
+    done = batch(str(tmp_path / "in"), "--out", str(out), "--scheduler", "local", "-j", "2")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("2 bulletins: 2 rendered, 0 skipped, 0 failed")
+    assert done.stderr == ""
+    assert len(list(out.glob("*.mp3"))) == 2
 
 
 def test_unreachable_scheduler_says_so_quickly(tmp_path):

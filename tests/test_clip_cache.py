@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
+import socket
 import subprocess
 import sys
 from dataclasses import dataclass, replace
@@ -111,10 +111,11 @@ def test_a_dead_writers_temporary_files_are_swept(tmp_path):
         capture_output=True,
         check=True,
     )
-    scratch = tmp_path / cache.SCRATCH / f"{os.uname().nodename}-{dead.stdout.strip()}"
+    scratch = tmp_path / cache.SCRATCH / f"{socket.gethostname()}-{dead.stdout.strip()}"
     scratch.mkdir(parents=True)
     (scratch / ".abc.clip.1234.part").write_bytes(b"half")
     live = cache.ClipCache(ToneEngine(), tmp_path)
+    live.synthesize("Hello.", DELIVERY, "s")
     (live.scratch / ".def.clip.5678.part").write_bytes(b"in progress")
     assert cache.info(tmp_path).partial == 2
     cache.sweep(tmp_path)

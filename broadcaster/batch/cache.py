@@ -68,7 +68,6 @@ class ClipCache:
         """Clips read back from the cache."""
         self.scratch = folder / SCRATCH / _owner()
         """This process's folder for entries being written."""
-        self.scratch.mkdir(parents=True, exist_ok=True)
 
     @property
     def info(self):
@@ -106,7 +105,8 @@ class ClipCache:
             hashlib.sha256(data).digest(),
         )
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            for folder in (path.parent, self.scratch):
+                folder.mkdir(parents=True, exist_ok=True)
             write_atomic(path, header + data, scratch=self.scratch)
         except OSError:
             pass  # A full disk or a concurrent `cache clear` costs a miss next time, no more.

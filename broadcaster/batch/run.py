@@ -23,7 +23,7 @@ from broadcaster.batch.naming import Template
 from broadcaster.batch.runners import open_runner
 from broadcaster.batch.sources import find_sources
 from broadcaster.batch.worker import Outcome, Task
-from broadcaster.errors import BroadcasterError
+from broadcaster.errors import BatchError, BroadcasterError
 from broadcaster.reading import read_transcript
 
 POLL_S = 0.25
@@ -171,11 +171,13 @@ def run_batch(batch: Batch, stop: Stop, progress: Progress | None = None) -> Sum
             _run_locked(run, scripts)
         finally:
             state.clear_staging(batch.out)
-    summary = Summary(tuple(run.items[s] for s in scripts), time.monotonic() - started, stop.signal)
-    if batch.report:
-        write_report(batch.report, summary)
-    if batch.feed_url:
-        feed.write_feed(batch.out, batch.feed_url, batch.out / feed.FEED)
+        summary = Summary(
+            tuple(run.items[s] for s in scripts), time.monotonic() - started, stop.signal
+        )
+        if batch.report:
+            write_report(batch.report, summary)
+        if batch.feed_url:
+            feed.write_feed(batch.out, batch.feed_url, batch.out / feed.FEED)
     return summary
 
 
@@ -285,7 +287,10 @@ def write_report(path: Path, summary: Summary) -> None:
         "counts": {status: summary.count(status) for status in STATUSES},
         "items": [_report_item(item) for item in summary.items],
     }
-    write_atomic(path, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode())
+    try:
+        write_atomic(path, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode())
+    except OSError as exc:
+        raise BatchError(f"cannot write the report {path}: {exc.strerror}") from None
 
 
 def _report_item(item: Item) -> dict:
