@@ -28,11 +28,16 @@ CACHE_DIR = click.option(
 )
 
 
-def _template(ctx: click.Context, param: click.Parameter, value: str) -> naming.Template:
-    try:
-        return naming.parse_template(value)
-    except BroadcasterError as exc:
-        raise click.BadParameter(str(exc)) from None
+def _checked(check):
+    """A click callback that runs ``check`` on the value (None passes)."""
+
+    def callback(ctx: click.Context, param: click.Parameter, value):
+        try:
+            return None if value is None else check(value)
+        except BroadcasterError as exc:
+            raise click.BadParameter(str(exc)) from None
+
+    return callback
 
 
 @click.command()
@@ -43,7 +48,7 @@ def _template(ctx: click.Context, param: click.Parameter, value: str) -> naming.
     "template",
     default="{stem}.{ext}",
     show_default=True,
-    callback=_template,
+    callback=_checked(naming.parse_template),
     help="Output name inside --out, from {date} {stem} {station} {title} {ext}.",
 )
 @click.option(
@@ -63,7 +68,13 @@ def _template(ctx: click.Context, param: click.Parameter, value: str) -> naming.
     help="Render on a Dask cluster (tcp://HOST:8786), or `local` to start one here.",
 )
 @click.option("--report", type=FILE, help="Write a JSON report: each input's fate.")
-@click.option("--feed", "feed_url", metavar="BASE_URL", help="Then update --out/feed.xml.")
+@click.option(
+    "--feed",
+    "feed_url",
+    metavar="BASE_URL",
+    callback=_checked(feeds.check_base_url),
+    help="Then update --out/feed.xml.",
+)
 @VOICES
 @OVERRIDE
 @DIALECT

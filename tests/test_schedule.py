@@ -8,12 +8,14 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
+from broadcaster.batch import state
 from broadcaster.batch.schedule import _weekdays
 from tests.batching import check_audio, leftovers, write_bulletins
 from tests.conftest import run_cli
@@ -97,19 +99,24 @@ def test_bad_schedule_file_names_the_job_and_field(tmp_path, replace, says):
 
 
 def test_runs_on_time_never_twice_at_once_and_stops_cleanly(tmp_path):
-    """Every second, a job whose runs take longer than that: runs are skipped, not doubled."""
+    """Every second, a job whose first run waits 3 s for the output folder's lock (held by
+    this test): the times due meanwhile are skipped, not run alongside."""
     write_bulletins(tmp_path / "in", 2)
     (tmp_path / "jobs.toml").write_text(
-        '[jobs.often]\ncron = "* * * * * *"\nsources = ["in"]\nout = "out"\n'
+        '[jobs.often]\ncron = "* * * * * *"\nsources = ["in"]\nout = "out"\nwait = true\n'
         f'force = true\njobs = 1\ncache-dir = "{tmp_path / "cache"}"\nreport = "report.json"\n'
     )
-    running = subprocess.Popen(
-        [sys.executable, "-m", "broadcaster", "schedule", "jobs.toml"],
-        cwd=tmp_path,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    time.sleep(8)
+    out = tmp_path / "out"
+    state.prepare(out)
+    with state.locked(out, wait=False, stop=threading.Event()):
+        running = subprocess.Popen(
+            [sys.executable, "-m", "broadcaster", "schedule", "jobs.toml"],
+            cwd=tmp_path,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(3)
+    time.sleep(4)
     running.send_signal(signal.SIGTERM)
     _, stderr = running.communicate(timeout=60)
     assert running.returncode == 0, stderr

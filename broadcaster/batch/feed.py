@@ -51,10 +51,7 @@ class Episode:
 
 def write_feed(folder: Path, base_url: str, output: Path, title: str = "News bulletins") -> int:
     """Write the feed of ``folder``'s bulletins to ``output``; the number of episodes."""
-    if not base_url.startswith(("http://", "https://")):
-        raise BatchError(
-            f"base URL {base_url!r} is not an http(s) URL", "e.g. https://example.org/news"
-        )
+    check_base_url(base_url)
     if not folder.is_dir():
         raise BatchError(f"{folder} is not a folder")
     episodes = sorted(
@@ -68,6 +65,15 @@ def write_feed(folder: Path, base_url: str, output: Path, title: str = "News bul
     except OSError as exc:
         raise BatchError(f"cannot write the feed {output}: {exc.strerror}") from None
     return len(episodes)
+
+
+def check_base_url(base_url: str) -> str:
+    """``base_url`` if it is an http(s) URL; raises BatchError."""
+    if not base_url.startswith(("http://", "https://")):
+        raise BatchError(
+            f"base URL {base_url!r} is not an http(s) URL", "e.g. https://example.org/news"
+        )
+    return base_url
 
 
 def _audio_files(folder: Path) -> list[Path]:

@@ -116,7 +116,9 @@ def _local_cluster(jobs: int) -> Any:
         threads_per_worker=1,
         processes=True,
         host="127.0.0.1",
-        dashboard_address=None,
+        # Its HTTP server (health, metrics) starts even without a dashboard: on a free
+        # loopback port, not 8787, which another cluster may hold.
+        dashboard_address="127.0.0.1:0",
         silence_logs=logging.ERROR,
     )
 
