@@ -242,9 +242,20 @@ def test_sigkill_part_way_then_rerun_completes(tmp_path):
     deadline = time.monotonic() + 120
     while not (stamps.exists() and any(stamps.iterdir())) and time.monotonic() < deadline:
         time.sleep(0.02)
+    workers = _children(killed.pid)
+    assert workers
     killed.send_signal(signal.SIGKILL)
     killed.wait()
-    assert len(list(out.glob("*.mp3"))) < 6
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in workers):  # they follow their parent
+        assert time.monotonic() < deadline, "workers outlived the killed batch"
+        time.sleep(0.05)
+    missing = [n for n in range(6) if not (out / f"bulletin-{n + 1:02d}.mp3").exists()]
+    assert missing
+    # What a killed render might leave beside its audio; it must never be published.
+    stale = out / state.STATE / "tmp" / str(missing[0]) / "stale.json"
+    stale.parent.mkdir(parents=True, exist_ok=True)
+    stale.write_text("{}")
 
     done = batch(*args, "--report", str(tmp_path / "report.json"))
     assert done.returncode == 0, done.stderr
@@ -254,7 +265,19 @@ def test_sigkill_part_way_then_rerun_completes(tmp_path):
     for item in items.values():
         check_audio(Path(item["output"]), item["duration_s"])
     assert leftovers(out) == []
+    assert not (out / "stale.json").exists()
     assert cache.info(cached).partial == 0
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
 
 
 def test_sigterm_finishes_work_in_progress_and_leaves_no_partial_files(tmp_path):
