@@ -94,11 +94,13 @@ def test_second_run_skips_everything_and_edit_resynthesises_one_sentence(first_r
     script = root / "in" / "nested" / "bulletin-02.txt"
     edited = (*SENTENCES[:2], "Repairs should take a week, the operator now says.", SENTENCES[3])
     script.write_text(producer(2, edited), encoding="utf-8")
+    Path(items["bulletin-03.txt"]["output"]).unlink()  # an output gone is rendered again
     batch(*args, "--report", str(root / "third.json"))
     items = report(root / "third.json")
     assert items["bulletin-02.txt"]["status"] == "rendered"
     assert (items["bulletin-02.txt"]["synthesized"], items["bulletin-02.txt"]["cached"]) == (1, 4)
-    assert [items[name]["status"] for name in (good[0], good[2])] == ["skipped"] * 2
+    assert [items[name]["status"] for name in good] == ["skipped", "rendered", "rendered"]
+    assert (items["bulletin-03.txt"]["synthesized"], items["bulletin-03.txt"]["cached"]) == (0, 5)
     check_audio(Path(items["bulletin-02.txt"]["output"]), items["bulletin-02.txt"]["duration_s"])
 
 
