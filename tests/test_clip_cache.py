@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import socket
 import subprocess
@@ -16,6 +17,7 @@ from broadcaster.audio import AudioSegment
 from broadcaster.batch import cache
 from broadcaster.engines import Delivery, EngineInfo
 from tests.batching import SENTENCES, producer
+from tests.conftest import run_cli
 
 DELIVERY = Delivery("en-us", 170, 50, 1.0)
 TONE = EngineInfo("libtone.so", "test", "/data", "1.0")
@@ -172,3 +174,20 @@ def test_edit_resynthesises_only_the_changed_sentence_with_the_real_engine(engin
     assert asked == ["Engineers found two faults."]
     assert (clips.synthesized, clips.cached) == (6, 4)
     assert second.duration_s < first.duration_s
+
+
+def test_cache_info_and_clear_commands(tmp_path):
+    for text in ("One.", "Two."):
+        cache.ClipCache(ToneEngine(), tmp_path).synthesize(text, DELIVERY, "s")
+    size = sum(p.stat().st_size for p in _entries(tmp_path))
+    done = run_cli("cache", "info", "--cache-dir", str(tmp_path), "--json")
+    assert json.loads(done.stdout) == {
+        "folder": str(tmp_path),
+        "entries": 2,
+        "size": size,
+        "partial": 0,
+    }
+    done = run_cli("cache", "clear", "--cache-dir", str(tmp_path))
+    assert done.stdout == f"removed 2 clips from {tmp_path}\n"
+    done = run_cli("cache", "info", "--cache-dir", str(tmp_path))
+    assert done.stdout == f"{tmp_path}\n  0 clips, 0.0 MB\n"
