@@ -69,10 +69,6 @@ class ClipCache:
         self.scratch = folder / SCRATCH / _owner()
         """This process's folder for entries being written."""
 
-    @property
-    def info(self):
-        return self.engine.info
-
     def voices(self) -> list[EngineVoice]:
         return self.engine.voices()
 
