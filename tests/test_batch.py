@@ -210,9 +210,14 @@ def test_wait_queues_behind_the_lock_holder(tmp_path):
 
 
 def test_progress_bar_on_a_terminal_only(tmp_path):
-    write_bulletins(tmp_path / "in", 6)  # enough to last over a second: click's ETA needs it
+    # Click shows an ETA from the first update a second after the start: each bulletin
+    # here is 40 s of speech, seconds of work in all.
+    for number in range(1, 7):
+        (tmp_path / "in").mkdir(exist_ok=True)
+        (tmp_path / "in" / f"{number}.txt").write_text(producer(number, SENTENCES * 3))
     (tmp_path / "in" / "empty.txt").write_bytes(b"")
     args = (str(tmp_path / "in"), "--out", str(tmp_path / "out"), "-j", "1")
+    args += ("--cache-dir", str(tmp_path / "cache"))
     terminal, seen_by_test = pty.openpty()
     running = _popen_batch(*args, stdout=subprocess.PIPE, stderr=seen_by_test)
     os.close(seen_by_test)
@@ -226,7 +231,8 @@ def test_progress_bar_on_a_terminal_only(tmp_path):
     assert "Rendering" in screen and "7/7" in screen, screen
     assert "6 done, 1 failed" in screen, screen
     assert re.search(r"\d\d:\d\d:\d\d", screen), screen  # the ETA
-    piped = batch(*args, "--force")
+    piped = batch(*args)
+    assert piped.stdout.startswith("7 bulletins: 0 rendered, 6 skipped, 1 failed")
     assert "Rendering" not in piped.stderr
 
 
@@ -282,7 +288,8 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def test_sigterm_finishes_work_in_progress_and_leaves_no_partial_files(tmp_path):
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_signal_finishes_work_in_progress_and_leaves_no_partial_files(tmp_path, signum):
     write_bulletins(tmp_path / "in", 6)
     out = tmp_path / "out"
     args = (str(tmp_path / "in"), "--out", str(out), "--cache-dir", str(tmp_path / "c"))
@@ -297,10 +304,10 @@ def test_sigterm_finishes_work_in_progress_and_leaves_no_partial_files(tmp_path)
     deadline = time.monotonic() + 120
     while not (staging.exists() and any(staging.iterdir())) and time.monotonic() < deadline:
         time.sleep(0.02)
-    running.send_signal(signal.SIGTERM)
+    running.send_signal(signum)
     stdout, stderr = running.communicate(timeout=120)
-    assert running.returncode == 128 + signal.SIGTERM
-    assert stderr.splitlines()[-1] == "Error: stopped by SIGTERM; run again to finish"
+    assert running.returncode == 128 + signum
+    assert stderr.splitlines()[-1] == f"Error: stopped by {signum.name}; run again to finish"
     rendered = sorted(out.glob("*.mp3"))
     assert 1 <= len(rendered) < 6  # the one in progress was finished, the rest not begun
     assert f"{len(rendered)} rendered, 0 skipped, 0 failed, {6 - len(rendered)} left" in stdout
