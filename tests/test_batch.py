@@ -177,7 +177,7 @@ def _popen_batch(*args: str, **kwargs) -> subprocess.Popen:
 
 
 def test_overlapping_batch_exits_at_once_naming_the_running_one(tmp_path):
-    write_bulletins(tmp_path / "in", 4)
+    write_bulletins(tmp_path / "in", 8)  # seconds of work, with a cache of its own
     out = tmp_path / "out"
     args = (str(tmp_path / "in"), "--out", str(out), "--cache-dir", str(tmp_path / "c"), "-j", "1")
     first = _popen_batch(*args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -191,7 +191,7 @@ def test_overlapping_batch_exits_at_once_naming_the_running_one(tmp_path):
     check_failure(second, says=f"output folder {out} is locked by another batch (pid {first.pid})")
     stdout, stderr = first.communicate(timeout=120)
     assert first.returncode == 0, stderr
-    assert stdout.startswith("4 bulletins: 4 rendered, 0 skipped, 0 failed")
+    assert stdout.startswith("8 bulletins: 8 rendered, 0 skipped, 0 failed")
 
 
 def test_wait_queues_behind_the_lock_holder(tmp_path):
