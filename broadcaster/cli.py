@@ -85,15 +85,25 @@ def _minutes(seconds: float) -> str:
     return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
 
 
-def _bitrate(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    try:
-        return export.check_bitrate(value)
-    except BroadcasterError as exc:
-        raise click.BadParameter(str(exc)) from None
+def checked(check):
+    """A click callback that runs a library ``check`` on the value (None passes), its
+    BroadcasterError becoming a usage error."""
+
+    def callback(ctx: click.Context, param: click.Parameter, value):
+        try:
+            return None if value is None else check(value)
+        except BroadcasterError as exc:
+            raise click.BadParameter(str(exc)) from None
+
+    return callback
 
 
 BITRATE = click.option(
-    "--bitrate", default="128k", show_default=True, callback=_bitrate, help="MP3 bitrate."
+    "--bitrate",
+    default="128k",
+    show_default=True,
+    callback=checked(export.check_bitrate),
+    help="MP3 bitrate.",
 )
 
 

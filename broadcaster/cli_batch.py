@@ -20,24 +20,12 @@ from broadcaster.batch import cache as clip_cache
 from broadcaster.batch import feed as feeds
 from broadcaster.batch import naming, schedule
 from broadcaster.batch import run as runs
-from broadcaster.cli import BITRATE, DIALECT, ENCODING, FILE, JSON, OVERRIDE, VOICES
-from broadcaster.errors import BatchError, BroadcasterError
+from broadcaster.cli import BITRATE, DIALECT, ENCODING, FILE, JSON, OVERRIDE, VOICES, checked
+from broadcaster.errors import BatchError
 
 CACHE_DIR = click.option(
     "--cache-dir", type=FILE, help="Clip cache folder (default: the user cache folder)."
 )
-
-
-def _checked(check):
-    """A click callback that runs ``check`` on the value (None passes)."""
-
-    def callback(ctx: click.Context, param: click.Parameter, value):
-        try:
-            return None if value is None else check(value)
-        except BroadcasterError as exc:
-            raise click.BadParameter(str(exc)) from None
-
-    return callback
 
 
 @click.command()
@@ -48,7 +36,7 @@ def _checked(check):
     "template",
     default="{stem}.{ext}",
     show_default=True,
-    callback=_checked(naming.parse_template),
+    callback=checked(naming.parse_template),
     help="Output name inside --out, from {date} {stem} {station} {title} {ext}.",
 )
 @click.option(
@@ -72,7 +60,7 @@ def _checked(check):
     "--feed",
     "feed_url",
     metavar="BASE_URL",
-    callback=_checked(feeds.check_base_url),
+    callback=checked(feeds.check_base_url),
     help="Then update --out/feed.xml.",
 )
 @VOICES
