@@ -116,11 +116,21 @@ def _sidecars(ctx: click.Context, param: click.Parameter, value: str) -> tuple[s
     return chosen
 
 
-def _loudness(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    try:
-        loudness.target_lufs(value)
-    except BroadcasterError as exc:
-        raise click.BadParameter(str(exc)) from None
+def checked(check):
+    """A click callback that runs a library ``check`` on the value (None passes), its
+    BroadcasterError becoming a usage error."""
+
+    def callback(ctx: click.Context, param: click.Parameter, value):
+        try:
+            return None if value is None else check(value)
+        except BroadcasterError as exc:
+            raise click.BadParameter(str(exc)) from None
+
+    return callback
+
+
+def _loudness(value: str) -> str:
+    loudness.target_lufs(value)
     return value
 
 
@@ -136,7 +146,7 @@ SOUND_OPTIONS = [
                  help="1 (mono) or 2."),
     click.option("--bitrate", help="Bitrate of lossy formats, e.g. 128k (default per format)."),
     click.option("--loudness", "target", default="podcast", show_default=True,
-                 callback=_loudness,
+                 callback=checked(_loudness),
                  help="podcast (-16 LUFS), broadcast (-23 LUFS) or a number of LUFS."),
     click.option("--no-music", is_flag=True, help="Voices only: no stings, transition or bed."),
     click.option("--bed", metavar="FILE|generated",
@@ -502,6 +512,13 @@ def _neural_report() -> None:
             f"  model:     {name} ({config.sample_rate} Hz, {speakers}, "
             f"eSpeak voice {config.espeak_voice})\n             {path}"
         )
+
+
+# The batch commands reuse the options above, so they are imported once those exist.
+from broadcaster.cli_batch import COMMANDS  # noqa: E402
+
+for command in COMMANDS:
+    cli.add_command(command)
 
 
 def main() -> None:

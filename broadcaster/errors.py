@@ -27,3 +27,7 @@ class EngineError(BroadcasterError):
 
 class ExportError(BroadcasterError):
     """ffmpeg is missing, failed, or the output cannot be written."""
+
+
+class BatchError(BroadcasterError):
+    """A batch, schedule, cache, cluster or feed cannot run as asked."""

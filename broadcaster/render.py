@@ -220,7 +220,9 @@ def synthesize(
         delivery = prepared.profiles[segment.voice].delivery
         label = section_title(story, segment)
         said = utterances(segment.spoken)
-        reader = engine_for(delivery)
+        # The engine that reads this delivery, unless ``engine`` answers for every kind
+        # (the batch's clip cache).
+        reader = engine if getattr(engine, "routes", False) else engine_for(delivery)
         clips = [mix.trimmed(_samples(reader.synthesize(u, delivery, label))) for u in said]
         # Captions show the words as written ("Kyiv", not the lexicon's "Keev") whenever
         # the written text has as many sentences as were spoken.

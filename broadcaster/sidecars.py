@@ -60,6 +60,7 @@ def manifest(bulletin: Bulletin, timeline: Timeline, measured: dict, audio: dict
     added for a lossy codec)."""
     return {
         "title": bulletin.display_title(),
+        "description": "; ".join(s.title for s in timeline.stories if s.title),
         "date": bulletin.date,
         "station": bulletin.station,
         "dialect": bulletin.dialect,

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from broadcaster.dirs import CACHE_ENV
 from broadcaster.engines import get_engine
 from broadcaster.engines.espeak import EspeakEngine
 from broadcaster.export import find_ffmpeg
@@ -17,6 +18,14 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 CORPUS = ROOT.parent / "shared" / "corpus"
 KBS = CORPUS / "kbs-radio-2025-02-19.txt"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def own_cache_dir(tmp_path_factory):
+    """Clips cached by the tests (and the commands they run) stay out of the user's cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_ENV, str(tmp_path_factory.mktemp("clip-cache")))
+        yield
 
 
 @pytest.fixture(scope="session")

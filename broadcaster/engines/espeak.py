@@ -124,6 +124,9 @@ class EspeakEngine:
     eSpeak can be initialised only once per process, so use :func:`get_engine`.
     """
 
+    sample_rate = SAMPLE_RATE
+    """The rate of every clip (part of the clip cache's key)."""
+
     def __init__(self, timeout_s: float = 30.0) -> None:
         self.timeout_s = timeout_s
         library, source, data = _locate()

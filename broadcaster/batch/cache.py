@@ -1,0 +1,204 @@
+"""A content-addressed cache of synthesised clips, shared by workers and processes.
+
+Each clip is one file named by the hash of everything that decides its sound. Entries
+are written to a temporary file and renamed into place, and carry their length and a
+SHA-256 of their samples: a file cut short by a kill or a full disk reads as a miss,
+never as a clip.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import socket
+import struct
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from broadcaster import __version__
+from broadcaster.audio import AudioSegment
+from broadcaster.batch.files import PART, write_atomic
+from broadcaster.engines import Delivery, Engine, EngineVoice, engine_for
+
+MAGIC = b"BCLIP\x00\x01\x00"
+HEADER = struct.Struct("<8sIHHQ32s")
+"""Magic, frame rate, sample width, channels, data length, SHA-256 of the data."""
+CLIPS = "clips"
+SCRATCH = "tmp"
+"""Where entries are written before the rename (same file system as ``clips``)."""
+STALE_S = 3600
+"""A temporary file this old is abandoned whoever wrote it (another host, say)."""
+
+
+def engine_key(engine: Engine, delivery: Delivery) -> object:
+    """What, besides the text, decides a clip's sound: ``engine.cache_key(delivery)`` when
+    the engine has one (an engine with a model file adds its hash), else its name, library,
+    version, sample rate and every value of the delivery."""
+    custom = getattr(engine, "cache_key", None)
+    if custom is not None:
+        return custom(delivery)
+    info = engine.info
+    return {
+        "engine": f"{type(engine).__module__}.{type(engine).__qualname__}",
+        "library": info.library,
+        "version": info.version,
+        "sample_rate": getattr(engine, "sample_rate", None),
+        "delivery": asdict(delivery),
+    }
+
+
+def clip_key(engine: Engine, text: str, delivery: Delivery) -> str:
+    """The entry's name: a hash of the text, the engine's key and broadcaster's version."""
+    key = {"text": text, "engine": engine_key(engine, delivery), "broadcaster": __version__}
+    return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
+
+
+class ClipCache:
+    """An engine that answers from the cache and, on a miss, asks the engine that reads
+    the delivery (eSpeak or Piper: ``engines.engine_for``); ``engine`` answers voice
+    questions."""
+
+    routes = True
+    """It answers for every kind of delivery: the render asks it directly."""
+
+    def __init__(self, engine: Engine, folder: Path) -> None:
+        self.engine = engine
+        self.folder = folder
+        self.synthesized = 0
+        """Clips the engine made in this cache's life."""
+        self.cached = 0
+        """Clips read back from the cache."""
+        self.scratch = folder / SCRATCH / _owner()
+        """This process's folder for entries being written."""
+
+    def voices(self) -> list[EngineVoice]:
+        return self.engine.voices()
+
+    def check_voice(self, voice: str) -> None:
+        self.engine.check_voice(voice)
+
+    def synthesize(self, text: str, delivery: Delivery, label: str) -> AudioSegment:
+        """The clip for ``text`` read by ``delivery``, from the cache when it holds it."""
+        reader = engine_for(delivery)
+        path = self._path(clip_key(reader, text, delivery))
+        clip = read_entry(path)
+        if clip is not None:
+            self.cached += 1
+            return clip
+        clip = reader.synthesize(text, delivery, label)
+        self.synthesized += 1
+        self._store(path, clip)
+        return clip
+
+    def _path(self, key: str) -> Path:
+        return self.folder / CLIPS / key[:2] / f"{key}.clip"
+
+    def _store(self, path: Path, clip: AudioSegment) -> None:
+        data = clip.raw_data
+        header = HEADER.pack(
+            MAGIC,
+            clip.frame_rate,
+            clip.sample_width,
+            clip.channels,
+            len(data),
+            hashlib.sha256(data).digest(),
+        )
+        try:
+            for folder in (path.parent, self.scratch):
+                folder.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, header + data, scratch=self.scratch)
+        except OSError:
+            pass  # A full disk or a concurrent `cache clear` costs a miss next time, no more.
+
+
+def read_entry(path: Path) -> AudioSegment | None:
+    """The clip stored at ``path``, or None if it is missing, short or corrupt."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(HEADER.size)
+            if len(head) != HEADER.size:
+                return None
+            magic, rate, width, channels, length, digest = HEADER.unpack(head)
+            data = handle.read(length + 1)
+    except OSError:
+        return None
+    if magic != MAGIC or len(data) != length or hashlib.sha256(data).digest() != digest:
+        return None
+    return AudioSegment(data=data, sample_width=width, frame_rate=rate, channels=channels)
+
+
+def _owner() -> str:
+    """This process's scratch folder name, so that its leftovers can be told apart."""
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+def sweep(folder: Path) -> None:
+    """Remove what writers that died mid-write left (a SIGKILL skips every cleanup): the
+    scratch folders of dead processes on this host, and any other abandoned for an hour."""
+    for scratch in _scratch_folders(folder):
+        host, _, pid = scratch.name.rpartition("-")
+        pid = int(pid) if pid.isdigit() else 0
+        try:
+            abandoned = time.time() - scratch.stat().st_mtime > STALE_S
+        except FileNotFoundError:
+            continue
+        if abandoned or (host == socket.gethostname() and not _alive(pid)):
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _scratch_folders(folder: Path) -> list[Path]:
+    try:
+        return [p for p in (folder / SCRATCH).iterdir() if p.is_dir()]
+    except FileNotFoundError:
+        return []
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's live process
+    return True
+
+
+@dataclass(frozen=True)
+class CacheInfo:
+    """What ``cache info`` shows."""
+
+    folder: Path
+    """The cache folder."""
+    entries: int
+    """Clips stored."""
+    size: int
+    """Bytes they take."""
+    partial: int
+    """Temporary files of writes in progress or abandoned."""
+
+
+def info(folder: Path) -> CacheInfo:
+    """Count the entries and temporary files in ``folder``."""
+    entries = list((folder / CLIPS).glob("*/*.clip"))
+    partial = [p for s in _scratch_folders(folder) for p in s.glob(f"*{PART}")]
+    return CacheInfo(folder, len(entries), sum(_size(p) for p in entries), len(partial))
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0  # removed by a concurrent `cache clear`
+
+
+def clear(folder: Path) -> int:
+    """Remove every entry and abandoned temporary file; the number of entries removed."""
+    removed = info(folder).entries
+    shutil.rmtree(folder / CLIPS, ignore_errors=True)
+    sweep(folder)
+    return removed
