@@ -346,3 +346,28 @@ def test_a_voices_folder_may_mix_engines(tmp_path):
     )
     assert [s["engine_voice"] for s in inspected["segments"]] == ["piper:joe", "en-us"]
     assert 2 < json.loads(done.stdout)["duration_s"] < 8
+
+
+def test_batch_renders_with_the_neural_cast(tmp_path):
+    import json
+
+    from tests.conftest import run_cli
+
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "brief.txt").write_text(
+        "---\ntitle: Brief\ndate: 2026-06-12\n---\n## Ferry\nanchor: The ferry runs again.\n",
+        encoding="utf-8",
+    )
+    env = {"BROADCASTER_CACHE_DIR": str(tmp_path / "cache")}
+    results = {}
+    for cast in ("default", "neural"):
+        out = tmp_path / cast
+        done = run_cli("batch", str(source), "--out", str(out), "--cast", cast, "-j", "1",
+                       "--report", str(tmp_path / f"{cast}.json"), env=env)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        [item] = json.loads((tmp_path / f"{cast}.json").read_text())["items"]
+        assert item["status"] == "rendered"
+        results[cast] = item["duration_s"]
+    # joe reads the sentence at its own pace: not eSpeak's clip
+    assert results["neural"] != pytest.approx(results["default"], abs=0.05)

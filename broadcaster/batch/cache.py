@@ -21,7 +21,7 @@ from pathlib import Path
 from broadcaster import __version__
 from broadcaster.audio import AudioSegment
 from broadcaster.batch.files import PART, write_atomic
-from broadcaster.engines import Delivery, Engine, EngineVoice, engine_for
+from broadcaster.engines import Delivery, Engine, EngineVoice
 
 MAGIC = b"BCLIP\x00\x01\x00"
 HEADER = struct.Struct("<8sIHHQ32s")
@@ -57,9 +57,8 @@ def clip_key(engine: Engine, text: str, delivery: Delivery) -> str:
 
 
 class ClipCache:
-    """An engine that answers from the cache and, on a miss, asks the engine that reads
-    the delivery (eSpeak or Piper: ``engines.engine_for``); ``engine`` answers voice
-    questions."""
+    """An engine that answers from the cache and asks ``engine`` only on a miss (in a
+    batch, ``engines.Router()``: the engine that reads each delivery, eSpeak or Piper)."""
 
     routes = True
     """It answers for every kind of delivery: the render asks it directly."""
@@ -82,13 +81,12 @@ class ClipCache:
 
     def synthesize(self, text: str, delivery: Delivery, label: str) -> AudioSegment:
         """The clip for ``text`` read by ``delivery``, from the cache when it holds it."""
-        reader = engine_for(delivery)
-        path = self._path(clip_key(reader, text, delivery))
+        path = self._path(clip_key(self.engine, text, delivery))
         clip = read_entry(path)
         if clip is not None:
             self.cached += 1
             return clip
-        clip = reader.synthesize(text, delivery, label)
+        clip = self.engine.synthesize(text, delivery, label)
         self.synthesized += 1
         self._store(path, clip)
         return clip

@@ -3,7 +3,8 @@
 Workers are started with the ``spawn`` method: eSpeak is initialised once per process
 and cannot be re-initialised, and a child forked from a process that used it may speak
 only once (pyttsx3 #131, ENGINE-NOTES.md). Each worker gets its own engine from
-``get_engine()``; the batch process itself never touches the engine.
+``engines.Router()`` (eSpeak or Piper per voice); the batch process itself never touches
+the engine.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from broadcaster import render
 from broadcaster.batch.cache import ClipCache
-from broadcaster.engines import get_engine
+from broadcaster.engines import Router
 from broadcaster.errors import BroadcasterError
 
 _ENGINE_LOCK = threading.Lock()
@@ -64,7 +65,7 @@ def run_task(task: Task) -> Outcome:
     started = time.perf_counter()
     with _ENGINE_LOCK, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        engine = ClipCache(get_engine(), task.cache)
+        engine = ClipCache(Router(), task.cache)
         try:
             done = render.render_file(task.script, task.target, task.options, engine)
             duration, error = done.duration_s, None

@@ -155,6 +155,30 @@ def engine_for(delivery: Delivery | PiperDelivery) -> Engine:
     return get(delivery.engine)
 
 
+class Router:
+    """One engine for every delivery: each is read by ``engine_for(delivery)``; voice
+    questions go to eSpeak. What a wrapper such as the clip cache wraps."""
+
+    routes = True
+    """It answers for every kind of delivery: the render asks it directly."""
+
+    @property
+    def info(self) -> EngineInfo:
+        return get_engine().info
+
+    def voices(self) -> list[EngineVoice]:
+        return get_engine().voices()
+
+    def check_voice(self, voice: str) -> None:
+        get_engine().check_voice(voice)
+
+    def synthesize(self, text: str, delivery, label: str) -> AudioSegment:
+        return engine_for(delivery).synthesize(text, delivery, label)
+
+    def cache_key(self, delivery) -> object:
+        return engine_for(delivery).cache_key(delivery)
+
+
 def get_engine() -> EspeakEngine:
     """The process's one eSpeak engine (eSpeak cannot be initialised twice)."""
     return get("espeak")  # type: ignore[return-value]
