@@ -107,8 +107,10 @@ def test_the_bed_plays_under_the_anchor_and_dips_under_speech(tmp_path):
     bed_under_speech = x[speech] - y[speech]
     assert rms(bed_under_speech) < rms(x[gap]) - 8  # dipped while the anchor speaks
     reporter = bedded["segments"][1]
-    r = slice(int(reporter["start_s"] * RATE), int(reporter["end_s"] * RATE))
-    assert rms(x[r] - y[r]) < -80  # not under the reporter
+    assert reporter["role"] == "reporter"
+    (a, b) = reporter["sentences"]
+    between = slice(int((a["end_s"] + 0.12) * RATE), int((b["start_s"] - 0.12) * RATE))
+    assert rms(x[between]) < -80  # not under the reporter: silence between sentences
 
 
 def test_play_without_a_player_warns_and_keeps_the_file(tmp_path):
