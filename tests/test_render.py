@@ -190,6 +190,18 @@ def test_every_example_renders(tmp_path, script):
     assert ebur128(out)[0] == pytest.approx(-16.0, abs=0.5)
 
 
+def test_the_same_transcript_renders_the_same_samples(tmp_path):
+    """A render depends on its input alone: not on the clock (the wheel's eSpeak seeds its
+    noise from it) nor on the run. The producer example's +f2 reporter breathes noise."""
+    script = EXAMPLES / "producer-harbour-evening.txt"
+    made = []
+    for name in ("a.wav", "b.wav"):
+        done = run_cli("render", str(script), "-o", str(tmp_path / name), "--sidecars", "")
+        assert done.returncode == 0, done.stderr
+        made.append((tmp_path / name).read_bytes())
+    assert made[0] == made[1]
+
+
 def test_quiet_prints_only_the_path(tmp_path):
     done = run_cli("render", str(KBS), "-o", str(tmp_path / "q.mp3"), "-q")
     assert done.returncode == 0, done.stderr
