@@ -14,7 +14,7 @@ plays under the anchor's sections and dips while anyone speaks.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -30,6 +30,9 @@ BED_BELOW_LU = 16.0
 BED_DUCK_DB = 12.0
 """How much further the bed dips while anyone speaks."""
 BED_RAMP_S = 0.15
+BALANCE_DB = 2.0
+"""The most a section's gain moves to keep the programme on target (a few tenths, as a
+rule: more would let one voice stand out)."""
 
 
 @dataclass(frozen=True)
@@ -154,7 +157,10 @@ class Mixer:
         self.sound = sound
         self.sink = sink
         self.framed = framed
+        self.gain_db = gain_db
         self.gain = 10 ** (gain_db / 20)
+        self.meter = loudness.Meter(RATE)
+        """What the mixer has laid out (before ``gain_db``)."""
         self.timeline = Timeline()
         self.position = 0
         self._bed_at = 0
@@ -171,8 +177,8 @@ class Mixer:
         if self.framed:
             self._silence(pauses.lead_in_ms)
             self._sting("sting-open", after_ms=pauses.sting_ms)
-        for section in sections:
-            self._section(section, titles)
+        for section, last in _marking_last(sections):
+            self._section(section, titles, last)
         if self.framed:
             self._sting("sting-close", before_ms=pauses.sting_ms)
             self._silence(pauses.tail_ms)
@@ -181,7 +187,12 @@ class Mixer:
             self.timeline.stories[-1].end = self.timeline.duration
         return self.timeline
 
-    def _section(self, section: Section, titles: list[str | None]) -> None:
+    @property
+    def measured(self) -> loudness.Measurement:
+        """The loudness and true peak of what went to the sink."""
+        return self.meter.result(self.gain_db)
+
+    def _section(self, section: Section, titles: list[str | None], last: bool) -> None:
         pauses = self.sound.pauses
         if section.story != self._story:
             self._open_story(section.story, titles[section.story - 1])
@@ -191,13 +202,31 @@ class Mixer:
         samples, spans = speech(section, pauses)
         if self._bed is not None and section.role == "anchor":
             samples = samples + self._bed_under(samples.size, spans)
+        samples = samples * self._balance(samples, last)
         start = self.position
         cues = [
             Cue((start + a) / RATE, (start + b) / RATE, text)
             for (a, b), (text, _) in zip(spans, section.sentences, strict=True)
         ]
         self._emit(samples)
-        self.timeline.sections.append(Placed(section, start / RATE, self.position / RATE, cues))
+        heard = replace(section, sentences=[])  # the timeline keeps no samples
+        self.timeline.sections.append(Placed(heard, start / RATE, self.position / RATE, cues))
+
+    def _balance(self, samples: np.ndarray, last: bool) -> float:
+        """The gain that keeps the programme so far on target once this section is heard.
+
+        Each voice is levelled alone, so the whole programme, gated as one (stings and
+        short turns included), lands a few tenths off; each section makes up the
+        difference so far, the last one counting the closing sting after it, so the
+        programme ends on target without measuring it whole before encoding.
+        """
+        after = None
+        if last and self.framed and "sting-close" in self._stings:
+            after = np.concatenate(
+                (np.zeros(_samples(self.sound.pauses.sting_ms)), self._stings["sting-close"])
+            )
+        found = self.meter.gain_for(samples, self.sound.target_lufs, after)
+        return 10 ** (float(np.clip(found, -BALANCE_DB, BALANCE_DB)) / 20)
 
     def _open_story(self, index: int, title: str | None) -> None:
         pauses = self.sound.pauses
@@ -223,6 +252,7 @@ class Mixer:
             self._emit(np.zeros(_samples(ms)))
 
     def _emit(self, samples: np.ndarray) -> None:
+        self.meter.feed(samples)
         self.sink(samples * self.gain)
         self.position += samples.size
 
@@ -240,6 +270,16 @@ class Mixer:
         gain = 10 ** (-BED_DUCK_DB * speaking / 20)
         edges = np.minimum(1.0, np.minimum(np.arange(size), np.arange(size)[::-1]) / ramp)
         return loop[index] * gain * edges
+
+
+def _marking_last(sections: Iterable[Section]) -> Iterator[tuple[Section, bool]]:
+    """Each section, and whether it is the last (one section of look-ahead)."""
+    items = iter(sections)
+    current = next(items, None)
+    while current is not None:
+        following = next(items, None)
+        yield current, following is None
+        current = following
 
 
 def levelled(section: Section, sound: Sound) -> Section:

@@ -5,12 +5,16 @@ Every stage lives in its own module; this one only calls them in order.
 
 from __future__ import annotations
 
+import itertools
+import queue
 import re
+import threading
 import unicodedata
 import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -41,6 +45,7 @@ CHUNK_CHARS = 2000
 LATIN = re.compile(r"[\u00a0-\u024f\u1e00-\u1eff\u2000-\u206f\u20a0-\u20cf]")
 """Latin letters and the punctuation and currency blocks, beyond ASCII."""
 WORD = re.compile(r"\w")
+T = TypeVar("T")
 PROBE_S = 12
 """Seconds of speech encoded once to measure what the lossy codec takes away."""
 TITLE_WORDS = 6
@@ -355,7 +360,9 @@ def _produce(
     chosen: set[int] | None,
     framed: bool,
 ) -> Rendered:
-    """The one encode: sections synthesised, levelled and mixed as the encoder takes them."""
+    """The one encode, begun as soon as the first sections are ready: the engine
+    synthesises the next section (on a thread of its own) while this one is levelled,
+    mixed and encoded (by ffmpeg, in a process of its own)."""
     enc = export.encoding(
         export.format_for(output, options.format),
         options.sample_rate,
@@ -364,47 +371,87 @@ def _produce(
     )
     sound = sound_for(options, prepared.folder, framed)
     titles = story_titles(prepared.bulletin)
-    sections = [mix.levelled(s, sound) for s in synthesize(prepared, engine, chosen)]
-    gain, makeup = _correction(sections, sound, titles, framed, enc)
-    meter = loudness.Meter(mix.RATE)
-    with export.encoded(output, mix.RATE, enc, tags_for(prepared.bulletin)) as encoder:
-
-        def sink(samples: np.ndarray) -> None:
-            meter.feed(samples)
-            encoder.write(samples)
-
-        timeline = mix.Mixer(sound, sink, framed, gain).run(sections, titles)
-        encoder.chapters = chapters(timeline) if framed else []
-    measured = meter.result()
+    made = ahead(synthesize(prepared, engine, chosen))
+    try:
+        sections = (mix.levelled(s, sound) for s in made)
+        first = _first_seconds(sections, PROBE_S)
+        makeup = _codec_loss(first, sound, enc)
+        with export.encoded(output, mix.RATE, enc, tags_for(prepared.bulletin)) as encoder:
+            mixer = mix.Mixer(sound, encoder.write, framed, makeup)
+            timeline = mixer.run(itertools.chain(first, sections), titles)
+            encoder.chapters = chapters(timeline) if framed else []
+    finally:
+        made.close()
     return Rendered(
-        output, timeline.duration, encoder.chapters, measured, timeline, [], enc, makeup
+        output, timeline.duration, encoder.chapters, mixer.measured, timeline, [], enc, makeup
     )
 
 
-def _correction(
-    sections: list[mix.Section], sound: mix.Sound, titles: list, framed: bool, enc
-) -> tuple[float, float]:
-    """The gain (dB) that puts the whole programme, as the listener decodes it, on target,
-    and the part of it that makes up for the codec.
+def ahead(items: Iterator[T], depth: int = 2) -> Iterator[T]:
+    """``items``, made on a thread of their own up to ``depth`` ahead of the consumer.
 
-    Each section is levelled alone; gating over the whole programme (stings and short
-    turns included) lands a little off, so the layout is measured once without encoding
-    (cheap: no synthesis, no levelling). Lossy encoders then take some loudness away
-    (LAME at 128k: about 0.4 LU of eSpeak's sibilants), so a few seconds of the speech
-    are encoded and decoded once to measure that loss, which is made up.
+    Closing the iterator (or an error on either side) stops the thread and waits for it,
+    so the engine is never left synthesising for a render that has ended.
     """
-    meter = loudness.Meter(mix.RATE)
-    mix.Mixer(sound, meter.feed, framed).run(sections, titles)
-    found = meter.result().integrated_lufs
-    if found == loudness.SILENT:
-        return 0.0, 0.0
-    gain = sound.target_lufs - found
-    if not enc.bitrate:
-        return gain, 0.0
-    speech = np.concatenate([mix.speech(s, sound.pauses)[0] for s in sections])
-    excerpt = speech[: PROBE_S * mix.RATE] * 10 ** (gain / 20)
-    makeup = export.codec_loss(excerpt, mix.RATE, enc)
-    return gain + makeup, makeup
+    box: queue.Queue = queue.Queue(depth)
+    stop = threading.Event()
+
+    def put(entry: tuple) -> bool:
+        while not stop.is_set():
+            try:
+                box.put(entry, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def make() -> None:
+        try:
+            for item in items:
+                if not put((item, None)):
+                    return
+        except BaseException as exc:  # handed to the consumer, raised there
+            put((_END, exc))
+            return
+        put((_END, None))
+
+    thread = threading.Thread(target=make, name="synthesis", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, error = box.get()
+            if item is _END:
+                if error is not None:
+                    raise error
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
+_END = object()
+"""Marks the end of :func:`ahead`'s items."""
+
+
+def _first_seconds(sections: Iterator[mix.Section], seconds: float) -> list[mix.Section]:
+    """The first sections, until they hold ``seconds`` of speech (or there are no more)."""
+    first: list[mix.Section] = []
+    held = 0.0
+    while held < seconds and (section := next(sections, None)) is not None:
+        first.append(section)
+        held += sum(clip.size for _, clip in section.sentences) / mix.RATE
+    return first
+
+
+def _codec_loss(first: list[mix.Section], sound: mix.Sound, enc: export.Encoding) -> float:
+    """What the lossy codec takes away (LU), measured on the first sections' speech once
+    encoded and decoded (LAME at 128k: about 0.4 LU of eSpeak's sibilants); the programme
+    is raised by as much, so the listener decodes it on target."""
+    if not enc.bitrate or not first:
+        return 0.0
+    speech = np.concatenate([mix.speech(s, sound.pauses)[0] for s in first])
+    return export.codec_loss(speech[: PROBE_S * mix.RATE], mix.RATE, enc)
 
 
 def _audio(made: Rendered) -> dict:
