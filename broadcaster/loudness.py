@@ -171,9 +171,9 @@ def _within(gain: float) -> float:
     return min(MAX_STEP_DB, max(-MAX_STEP_DB, gain))
 
 
-def integrated(hop_powers: list[float]) -> float:
+def integrated(powers) -> float:
     """Gated loudness from the mean squares of consecutive 100 ms hops (400 ms blocks)."""
-    hops = np.asarray(hop_powers)
+    hops = np.asarray(powers)
     per_block = round(BLOCK_S / HOP_S)
     if hops.size < per_block:
         return _lufs(float(np.mean(hops))) if hops.size else SILENT
@@ -237,17 +237,35 @@ def _response(rate: int, n: int) -> np.ndarray:
 
 
 def _gated(weighted: np.ndarray, rate: int) -> float:
+    return integrated(_hops(weighted, rate))
+
+
+def hop_powers(samples: np.ndarray, rate: int) -> np.ndarray:
+    """The mean square of each 100 ms hop of ``samples`` K-weighted (what
+    :func:`integrated` gates): the hops of pieces measured apart can be pooled."""
+    return _hops(_k_weighted(samples, rate), rate)
+
+
+def _hops(weighted: np.ndarray, rate: int) -> np.ndarray:
     hop = round(HOP_S * rate)
     padded = np.pad(weighted, (0, -weighted.size % hop))
-    return integrated(list(_mean_squares(padded.reshape(-1, hop))))
+    return _mean_squares(padded.reshape(-1, hop))
 
 
 def _mean_squares(rows: np.ndarray) -> np.ndarray:
     return np.einsum("ij,ij->i", rows, rows) / rows.shape[1]
 
 
-def level(samples: np.ndarray, rate: int, target: float, ceiling: float = CEILING_DBTP):
-    """``samples`` at ``target`` LUFS with true peaks at or under ``ceiling`` dBTP.
+def level(
+    samples: np.ndarray,
+    rate: int,
+    target: float,
+    ceiling: float = CEILING_DBTP,
+    before: np.ndarray | None = None,
+):
+    """``samples`` at ``target`` LUFS with true peaks at or under ``ceiling`` dBTP; with
+    ``before`` (the :func:`hop_powers` of what came earlier), what came earlier and
+    ``samples`` together at ``target``.
 
     A gain reaches the target; where peaks would then pass the ceiling a look-ahead
     limiter holds them down, which costs loudness, so the gain is found by the secant
@@ -258,7 +276,12 @@ def level(samples: np.ndarray, rate: int, target: float, ceiling: float = CEILIN
     """
     source = samples.astype(np.float64)
     weighted = _k_weighted(source, rate)
-    found = _gated(weighted, rate)
+    earlier = np.zeros(0) if before is None else np.asarray(before)
+
+    def gated(signal: np.ndarray) -> float:
+        return integrated(np.concatenate((earlier, _hops(signal, rate))))
+
+    found = gated(weighted)
     if found == SILENT:
         return source
     limiter = Limiter(source, rate, ceiling)
@@ -266,7 +289,7 @@ def level(samples: np.ndarray, rate: int, target: float, ceiling: float = CEILIN
     gain = target - found
     for _ in range(8):
         applied = limiter.gains(gain)
-        found = _gated(weighted * applied, rate)
+        found = gated(weighted * applied)
         if abs(found - target) < 0.02:
             break
         slope = (found - results[-1]) / (gain - gains[-1]) if gain != gains[-1] else 1.0

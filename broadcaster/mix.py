@@ -30,9 +30,10 @@ BED_BELOW_LU = 16.0
 BED_DUCK_DB = 12.0
 """How much further the bed dips while anyone speaks."""
 BED_RAMP_S = 0.15
-BALANCE_DB = 2.0
-"""The most a section's gain moves to keep the programme on target (a few tenths, as a
-rule: more would let one voice stand out)."""
+BALANCE_DB = (-2.0, 0.5)
+"""How far a part's gain may move to keep the programme on target: a few tenths as a rule
+(a short turn needs more, its edges counting silence; what it cannot take is spread over
+the parts after it), and never up by more than the voices' true-peak headroom allows."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,11 @@ class Section:
     """A ``[pause]`` before it."""
     continues: bool = False
     """The same speaker as the section before, split from it only by a pause marker."""
+    part: int = 0
+    """0 for a segment's first part; a long segment comes in parts of a few seconds each,
+    so the programme is mixed and encoded while the rest of it is synthesised."""
+    ends: bool = True
+    """The segment's last part."""
 
 
 @dataclass(frozen=True)
@@ -141,7 +147,7 @@ def speech(section: Section, pauses: Pauses) -> tuple[np.ndarray, list[tuple[int
         pieces.append(clip)
         spans.append((at, at + clip.size))
         at += clip.size
-    return np.concatenate(pieces), spans
+    return (np.concatenate(pieces) if pieces else np.zeros(0)), spans
 
 
 class Mixer:
@@ -194,14 +200,21 @@ class Mixer:
 
     def _section(self, section: Section, titles: list[str | None], last: bool) -> None:
         pauses = self.sound.pauses
-        if section.story != self._story:
+        lead = 0
+        if section.part:
+            lead = _samples(pauses.sentence_ms)  # inside the part: the bed plays on under it
+        elif section.story != self._story:
             self._open_story(section.story, titles[section.story - 1])
         elif self.timeline.sections:
             self._silence(pauses.sentence_ms if section.continues else pauses.section_ms)
-        self._silence(section.pause_ms)
+        if not section.part:
+            self._silence(section.pause_ms)
         samples, spans = speech(section, pauses)
+        samples = np.concatenate((np.zeros(lead), samples))
+        spans = [(a + lead, b + lead) for a, b in spans]
         if self._bed is not None and section.role == "anchor":
-            samples = samples + self._bed_under(samples.size, spans)
+            bed = self._bed_under(samples.size, spans, not section.part, section.ends)
+            samples = samples + bed
         samples = samples * self._balance(samples, last)
         start = self.position
         cues = [
@@ -209,8 +222,13 @@ class Mixer:
             for (a, b), (text, _) in zip(spans, section.sentences, strict=True)
         ]
         self._emit(samples)
-        heard = replace(section, sentences=[])  # the timeline keeps no samples
-        self.timeline.sections.append(Placed(heard, start / RATE, self.position / RATE, cues))
+        if section.part:
+            placed = self.timeline.sections[-1]
+            placed.end = self.position / RATE
+            placed.cues.extend(cues)
+        else:
+            heard = replace(section, sentences=[])  # the timeline keeps no samples
+            self.timeline.sections.append(Placed(heard, start / RATE, self.position / RATE, cues))
 
     def _balance(self, samples: np.ndarray, last: bool) -> float:
         """The gain that keeps the programme so far on target once this section is heard.
@@ -226,7 +244,7 @@ class Mixer:
                 (np.zeros(_samples(self.sound.pauses.sting_ms)), self._stings["sting-close"])
             )
         found = self.meter.gain_for(samples, self.sound.target_lufs, after)
-        return 10 ** (float(np.clip(found, -BALANCE_DB, BALANCE_DB)) / 20)
+        return 10 ** (float(np.clip(found, *BALANCE_DB)) / 20)
 
     def _open_story(self, index: int, title: str | None) -> None:
         pauses = self.sound.pauses
@@ -256,8 +274,11 @@ class Mixer:
         self.sink(samples * self.gain)
         self.position += samples.size
 
-    def _bed_under(self, size: int, spans: list[tuple[int, int]]) -> np.ndarray:
-        """The looped bed for ``size`` samples, dipping under each sentence."""
+    def _bed_under(
+        self, size: int, spans: list[tuple[int, int]], fade_in: bool, fade_out: bool
+    ) -> np.ndarray:
+        """The looped bed for ``size`` samples, dipping under each sentence, faded in at
+        the start of a section and out at its end."""
         loop = self._bed
         index = (self._bed_at + np.arange(size)) % loop.size
         self._bed_at = (self._bed_at + size) % loop.size
@@ -268,7 +289,11 @@ class Mixer:
         kernel = np.ones(ramp) / ramp
         speaking = np.minimum(1.0, np.convolve(speaking, kernel, mode="same") * 2)
         gain = 10 ** (-BED_DUCK_DB * speaking / 20)
-        edges = np.minimum(1.0, np.minimum(np.arange(size), np.arange(size)[::-1]) / ramp)
+        edges = np.ones(size)
+        if fade_in:
+            edges = np.minimum(edges, np.arange(size) / ramp)
+        if fade_out:
+            edges = np.minimum(edges, np.arange(size)[::-1] / ramp)
         return loop[index] * gain * edges
 
 
@@ -282,15 +307,29 @@ def _marking_last(sections: Iterable[Section]) -> Iterator[tuple[Section, bool]]
         current = following
 
 
-def levelled(section: Section, sound: Sound) -> Section:
-    """``section`` with its speech at the target loudness and under the true-peak ceiling
-    (every voice levelled alike, so no speaker is louder than another)."""
-    samples, spans = speech(section, sound.pauses)
-    samples = loudness.level(samples, RATE, sound.target_lufs).astype(np.float32)
-    sentences = [
-        (text, samples[a:b]) for (a, b), (text, _) in zip(spans, section.sentences, strict=True)
-    ]
-    return replace(section, sentences=sentences)
+class Leveller:
+    """Every voice at the target loudness, under the true-peak ceiling.
+
+    Each part of a section is levelled as it arrives, so that everything its voice has
+    said so far in the programme sits at the target: a voice keeps nearly the same gain
+    from part to part (eSpeak reads at a steady level), and no speaker is louder than
+    another.
+    """
+
+    def __init__(self, sound: Sound) -> None:
+        self.sound = sound
+        self._heard: dict[str, list[float]] = {}
+
+    def __call__(self, section: Section) -> Section:
+        samples, spans = speech(section, self.sound.pauses)
+        heard = self._heard.setdefault(section.voice, [])
+        samples = loudness.level(samples, RATE, self.sound.target_lufs, before=heard)
+        heard.extend(loudness.hop_powers(samples, RATE))
+        samples = samples.astype(np.float32)
+        sentences = [
+            (text, samples[a:b]) for (a, b), (text, _) in zip(spans, section.sentences, strict=True)
+        ]
+        return replace(section, sentences=sentences)
 
 
 def _bed_level(bed: np.ndarray, target: float) -> np.ndarray:

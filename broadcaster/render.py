@@ -46,6 +46,9 @@ LATIN = re.compile(r"[\u00a0-\u024f\u1e00-\u1eff\u2000-\u206f\u20a0-\u20cf]")
 """Latin letters and the punctuation and currency blocks, beyond ASCII."""
 WORD = re.compile(r"\w")
 T = TypeVar("T")
+PART_S = 5
+"""Seconds of speech the engine hands on at a time: the mixer and the encoder work on
+one part while the engine synthesises the next."""
 PROBE_S = 12
 """Seconds of speech encoded once to measure what the lossy codec takes away."""
 TITLE_WORDS = 6
@@ -217,7 +220,7 @@ def synthesize(
     prepared: Prepared, engine: Engine, chosen: set[int] | None = None
 ) -> Iterator[mix.Section]:
     """Each section (all, or the 1-based segment numbers ``chosen``), sentence by sentence,
-    made only when the mixer asks for it."""
+    made only when the mixer asks for it, in parts of about :data:`PART_S` seconds."""
     previous: Segment | None = None
     for n, (story, segment) in enumerate(prepared.bulletin.segments(), 1):
         if chosen is not None and n not in chosen:
@@ -228,7 +231,6 @@ def synthesize(
         # The engine that reads this delivery, unless ``engine`` answers for every kind
         # (the batch's clip cache).
         reader = engine if getattr(engine, "routes", False) else engine_for(delivery)
-        clips = [mix.trimmed(_samples(reader.synthesize(u, delivery, label))) for u in said]
         # Captions show the words as written ("Kyiv", not the lexicon's "Keev") whenever
         # the written text has as many sentences as were spoken.
         written = [w for w in sentences(unglued(segment.text)) if WORD.search(w)]
@@ -237,11 +239,21 @@ def synthesize(
             segment.role,
             segment.speaker,
         )
-        yield mix.Section(
+        section = mix.Section(
             story, segment.role, segment.speaker, segment.voice, segment.text, segment.spoken,
-            [(t, c) for t, c in zip(captions, clips, strict=True) if c.size],
-            segment.pause_ms, continues,
+            [], segment.pause_ms, continues,
         )  # fmt: skip
+        part: list[tuple[str, np.ndarray]] = []
+        held, count = 0, 0
+        for index, (utterance, caption) in enumerate(zip(said, captions, strict=True)):
+            clip = mix.trimmed(_samples(reader.synthesize(utterance, delivery, label)))
+            if clip.size:
+                part.append((caption, clip))
+                held += clip.size
+            ends = index == len(said) - 1
+            if ends or held >= PART_S * mix.RATE:
+                yield replace(section, sentences=part, part=count, ends=ends)
+                part, held, count = [], 0, count + 1
         previous = segment
 
 
@@ -360,8 +372,8 @@ def _produce(
     chosen: set[int] | None,
     framed: bool,
 ) -> Rendered:
-    """The one encode, begun as soon as the first sections are ready: the engine
-    synthesises the next section (on a thread of its own) while this one is levelled,
+    """The one encode, begun as soon as the first seconds are ready: the engine
+    synthesises the next part (on a thread of its own) while this one is levelled,
     mixed and encoded (by ffmpeg, in a process of its own)."""
     enc = export.encoding(
         export.format_for(output, options.format),
@@ -373,7 +385,7 @@ def _produce(
     titles = story_titles(prepared.bulletin)
     made = ahead(synthesize(prepared, engine, chosen))
     try:
-        sections = (mix.levelled(s, sound) for s in made)
+        sections = map(mix.Leveller(sound), made)
         first = _first_seconds(sections, PROBE_S)
         makeup = _codec_loss(first, sound, enc)
         with export.encoded(output, mix.RATE, enc, tags_for(prepared.bulletin)) as encoder:
