@@ -20,7 +20,8 @@ from broadcaster.batch import cache as clip_cache
 from broadcaster.batch import feed as feeds
 from broadcaster.batch import naming, schedule
 from broadcaster.batch import run as runs
-from broadcaster.cli import (
+from broadcaster.cli import cli
+from broadcaster.commands import (
     CAST,
     DIALECT,
     ENCODING,
@@ -266,3 +267,5 @@ def feed(folder: Path, base_url: str, output: Path | None, title: str) -> None:
 
 
 COMMANDS = (batch, schedule_cmd, cache_group, feed)
+for command in COMMANDS:
+    cli.add_command(command)

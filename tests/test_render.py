@@ -360,7 +360,7 @@ def test_voices_sample_renders_every_profile(tmp_path):
 
 
 def test_times_are_rounded_before_they_are_split():
-    from broadcaster.cli import _minutes
+    from broadcaster.commands import _minutes
 
     assert [_minutes(s) for s in (0, 9.94, 59.96, 61.04, 3599.99)] == [
         "0:00.0", "0:09.9", "1:00.0", "1:01.0", "60:00.0"
