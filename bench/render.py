@@ -1,9 +1,10 @@
 """Render the corpus transcript against the honest floor, alternating runs; median ratio.
 
 The floor is the bare minimum that makes the same file: one process that calls the same
-eSpeak NG library directly (ctypes, synchronous `espeak_Synth`, no pyttsx3) on the whole
-spoken text in one call, then one ffmpeg (the same binary) that encodes those samples
-once to our default format: MP3, 44.1 kHz, mono, 128k. Both are timed as whole processes,
+eSpeak NG library directly (ctypes, synchronous `espeak_Synth`, no pyttsx3, nothing of
+ours imported: the library, its data and ffmpeg are handed to it) on the whole spoken
+text in one call, then one ffmpeg (the same binary) that encodes those samples once to
+our default format: MP3, 44.1 kHz, mono, 128k. Both are timed as whole processes,
 start-up included, in the same environment. Target (issue 11): render / floor <= 1.0.
 """
 
@@ -22,9 +23,7 @@ RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 
 FLOOR = """
 import ctypes, subprocess, sys
-from broadcaster.engines.espeak import _locate
-from broadcaster.export import find_ffmpeg
-library, _, _ = _locate()
+text, output, library, data, ffmpeg = sys.argv[1:]
 lib = ctypes.CDLL(library)
 samples = []
 CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int,
@@ -34,14 +33,14 @@ def collect(wav, n, events):
         samples.append(ctypes.string_at(wav, n * 2))
     return 0
 callback = CALLBACK(collect)
-lib.espeak_Initialize(2, 0, None, 0)  # AUDIO_OUTPUT_SYNCHRONOUS
+lib.espeak_Initialize(2, 0, data.encode(), 0)  # AUDIO_OUTPUT_SYNCHRONOUS
 lib.espeak_SetSynthCallback(callback)
 lib.espeak_SetVoiceByName(b"en-us")
-text = open(sys.argv[1], "rb").read() + b"\\0"
-lib.espeak_Synth(text, len(text), 0, 1, 0, 1, None, None)  # POS_CHARACTER, CHARS_UTF8
-subprocess.run([find_ffmpeg(), "-v", "error", "-y", "-f", "s16le", "-ar", "22050", "-ac", "1",
+spoken = open(text, "rb").read() + b"\\0"
+lib.espeak_Synth(spoken, len(spoken), 0, 1, 0, 1, None, None)  # POS_CHARACTER, CHARS_UTF8
+subprocess.run([ffmpeg, "-v", "error", "-y", "-f", "s16le", "-ar", "22050", "-ac", "1",
                 "-i", "pipe:0", "-ar", "44100", "-ac", "1", "-c:a", "libmp3lame", "-b:a", "128k",
-                "-f", "mp3", sys.argv[2]], input=b"".join(samples), check=True)
+                "-f", "mp3", output], input=b"".join(samples), check=True)
 """
 
 
@@ -53,13 +52,17 @@ def timed(command: list[str]) -> float:
 
 def main() -> None:
     from broadcaster.engines import get_engine
+    from broadcaster.engines.espeak import _locate
+    from broadcaster.export import find_ffmpeg
     from broadcaster.render import prepare
 
     spoken = " ".join(s.spoken for _, s in prepare(SCRIPT, get_engine()).bulletin.segments())
     with tempfile.TemporaryDirectory() as tmp:
         text = Path(tmp, "spoken.txt")
         text.write_text(spoken, encoding="utf-8")
-        floor = [sys.executable, "-c", FLOOR, str(text), str(Path(tmp, "floor.mp3"))]
+        library, _, data = _locate()
+        floor = [sys.executable, "-c", FLOOR, str(text), str(Path(tmp, "floor.mp3")), library,
+                 data, find_ffmpeg()]  # fmt: skip
         ours = [sys.executable, "-m", "broadcaster", "render", str(SCRIPT), "-o",
                 str(Path(tmp, "render.mp3")), "-q"]  # fmt: skip
         timed(floor), timed(ours)  # warm the file cache

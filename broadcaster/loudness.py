@@ -317,12 +317,22 @@ class Limiter:
     def gains(self, gain_db: float) -> np.ndarray | float:
         """The gain for each sample: ``gain_db``, less where a peak would pass the ceiling."""
         gain = 10 ** (gain_db / 20)
-        if gain * self.envelope.max(initial=0.0) <= self.ceiling:
+        over = np.flatnonzero(gain * self.envelope > self.ceiling)
+        if not over.size:
             return gain
-        need = np.minimum(1.0, self.ceiling / np.maximum(gain * self.envelope, 1e-12))
-        held = _running_min(need, 2 * self.window + 1)
-        smooth = _running_mean(held, self.window)
-        return (gain * 0.999) * np.minimum(smooth, need)
+        # Only around the peaks over the ceiling does the gain dip; elsewhere it is 1.
+        # Each stretch is widened by the hold and the smoothing so that both see 1 at
+        # its edges, as they would in the whole signal.
+        reach = 2 * self.window + 1
+        breaks = np.flatnonzero(np.diff(over) > 2 * reach)
+        starts = np.maximum(0, over[np.r_[0, breaks + 1]] - reach)
+        ends = np.minimum(self.envelope.size, over[np.r_[breaks, -1]] + reach + 1)
+        result = np.ones(self.envelope.size)
+        for a, b in zip(starts, ends, strict=True):
+            need = np.minimum(1.0, self.ceiling / np.maximum(gain * self.envelope[a:b], 1e-12))
+            held = _running_min(need, 2 * self.window + 1)
+            result[a:b] = np.minimum(_running_mean(held, self.window), need)
+        return (gain * 0.999) * result
 
 
 def _running_mean(values: np.ndarray, width: int) -> np.ndarray:

@@ -15,6 +15,7 @@ plays under the anchor's sections and dips while anyone speaks.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -158,15 +159,17 @@ class Mixer:
         sound: Sound,
         sink: Callable[[np.ndarray], None],
         framed: bool,
-        gain_db: float = 0.0,
+        makeup: Future | None = None,
     ) -> None:
         self.sound = sound
         self.sink = sink
         self.framed = framed
-        self.gain_db = gain_db
-        self.gain = 10 ** (gain_db / 20)
+        self.makeup_db = 0.0
+        """What the codec takes away (LU), once ``makeup`` has measured it: the programme
+        is kept this much above the target, so the listener decodes it on target."""
+        self._makeup = makeup
         self.meter = loudness.Meter(RATE)
-        """What the mixer has laid out (before ``gain_db``)."""
+        """What the mixer has sent to the sink."""
         self.timeline = Timeline()
         self.position = 0
         self._bed_at = 0
@@ -196,7 +199,16 @@ class Mixer:
     @property
     def measured(self) -> loudness.Measurement:
         """The loudness and true peak of what went to the sink."""
-        return self.meter.result(self.gain_db)
+        return self.meter.result()
+
+    def _target(self, wait: bool) -> float:
+        """The loudness to keep the programme at: the target and, as soon as it is known
+        (at the latest before the last part), the codec's makeup. The parts before it are
+        made up for by those after, a few tenths of a dB at a time."""
+        if self._makeup is not None and (wait or self._makeup.done()):
+            self.makeup_db = self._makeup.result()
+            self._makeup = None
+        return self.sound.target_lufs + self.makeup_db
 
     def _section(self, section: Section, titles: list[str | None], last: bool) -> None:
         pauses = self.sound.pauses
@@ -243,7 +255,7 @@ class Mixer:
             after = np.concatenate(
                 (np.zeros(_samples(self.sound.pauses.sting_ms)), self._stings["sting-close"])
             )
-        found = self.meter.gain_for(samples, self.sound.target_lufs, after)
+        found = self.meter.gain_for(samples, self._target(wait=last), after)
         return 10 ** (float(np.clip(found, *BALANCE_DB)) / 20)
 
     def _open_story(self, index: int, title: str | None) -> None:
@@ -262,7 +274,7 @@ class Mixer:
     def _sting(self, kind: str, before_ms: int = 0, after_ms: int = 0) -> None:
         if kind in self._stings:
             self._silence(before_ms)
-            self._emit(self._stings[kind])
+            self._emit(self._stings[kind] * 10 ** (self.makeup_db / 20))
             self._silence(after_ms)
 
     def _silence(self, ms: int) -> None:
@@ -271,7 +283,7 @@ class Mixer:
 
     def _emit(self, samples: np.ndarray) -> None:
         self.meter.feed(samples)
-        self.sink(samples * self.gain)
+        self.sink(samples)
         self.position += samples.size
 
     def _bed_under(

@@ -5,13 +5,13 @@ Every stage lives in its own module; this one only calls them in order.
 
 from __future__ import annotations
 
-import itertools
 import queue
 import re
 import threading
 import unicodedata
 import warnings
 from collections.abc import Iterator, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
@@ -49,7 +49,7 @@ T = TypeVar("T")
 PART_S = 5
 """Seconds of speech the engine hands on at a time: the mixer and the encoder work on
 one part while the engine synthesises the next."""
-PROBE_S = 12
+PROBE_S = 5
 """Seconds of speech encoded once to measure what the lossy codec takes away."""
 TITLE_WORDS = 6
 """A story with no title is named by this many of its first words."""
@@ -374,32 +374,38 @@ def _produce(
 ) -> Rendered:
     """The one encode, begun as soon as the first seconds are ready: the engine
     synthesises the next part (on a thread of its own) while this one is levelled,
-    mixed and encoded (by ffmpeg, in a process of its own)."""
+    mixed and encoded (by ffmpeg, in a process of its own), and what the codec takes
+    away is measured on the first seconds meanwhile (on a thread of its own)."""
     enc = export.encoding(
         export.format_for(output, options.format),
         options.sample_rate,
         options.channels,
         options.bitrate,
     )
-    sound = sound_for(options, prepared.folder, framed)
-    titles = story_titles(prepared.bulletin)
     made = ahead(synthesize(prepared, engine, chosen))
     try:
+        sound = sound_for(options, prepared.folder, framed)  # the engine starts meanwhile
         sections = map(mix.Leveller(sound), made)
-        first = _first_seconds(sections, PROBE_S)
-        makeup = _codec_loss(first, sound, enc)
+        probe = _CodecProbe(sound, enc)
         with export.encoded(output, mix.RATE, enc, tags_for(prepared.bulletin)) as encoder:
-            mixer = mix.Mixer(sound, encoder.write, framed, makeup)
-            timeline = mixer.run(itertools.chain(first, sections), titles)
+            mixer = mix.Mixer(sound, encoder.write, framed, probe.loss)
+            timeline = mixer.run(probe.watch(sections), story_titles(prepared.bulletin))
             encoder.chapters = chapters(timeline) if framed else []
     finally:
         made.close()
     return Rendered(
-        output, timeline.duration, encoder.chapters, mixer.measured, timeline, [], enc, makeup
+        output,
+        timeline.duration,
+        encoder.chapters,
+        mixer.measured,
+        timeline,
+        [],
+        enc,
+        mixer.makeup_db,
     )
 
 
-def ahead(items: Iterator[T], depth: int = 2) -> Iterator[T]:
+def ahead(items: Iterator[T], depth: int = 6) -> Iterator[T]:
     """``items``, made on a thread of their own up to ``depth`` ahead of the consumer.
 
     Closing the iterator (or an error on either side) stops the thread and waits for it,
@@ -446,24 +452,47 @@ _END = object()
 """Marks the end of :func:`ahead`'s items."""
 
 
-def _first_seconds(sections: Iterator[mix.Section], seconds: float) -> list[mix.Section]:
-    """The first sections, until they hold ``seconds`` of speech (or there are no more)."""
-    first: list[mix.Section] = []
-    held = 0.0
-    while held < seconds and (section := next(sections, None)) is not None:
-        first.append(section)
-        held += sum(clip.size for _, clip in section.sentences) / mix.RATE
-    return first
+class _CodecProbe:
+    """What the lossy codec takes away (LU), measured on the programme's first seconds of
+    speech once encoded and decoded (LAME at 128k: about 0.4 LU of eSpeak's sibilants),
+    on a thread of its own while the programme is mixed and encoded: the mixer raises the
+    programme by as much once it is known, so the listener decodes it on target."""
 
+    def __init__(self, sound: mix.Sound, enc: export.Encoding) -> None:
+        self.sound = sound
+        self.enc = enc
+        self.loss: Future | None = Future() if enc.bitrate else None
 
-def _codec_loss(first: list[mix.Section], sound: mix.Sound, enc: export.Encoding) -> float:
-    """What the lossy codec takes away (LU), measured on the first sections' speech once
-    encoded and decoded (LAME at 128k: about 0.4 LU of eSpeak's sibilants); the programme
-    is raised by as much, so the listener decodes it on target."""
-    if not enc.bitrate or not first:
-        return 0.0
-    speech = np.concatenate([mix.speech(s, sound.pauses)[0] for s in first])
-    return export.codec_loss(speech[: PROBE_S * mix.RATE], mix.RATE, enc)
+    def watch(self, sections: Iterator[mix.Section]) -> Iterator[mix.Section]:
+        """``sections`` as they are; the probe starts once they hold :data:`PROBE_S`
+        seconds of speech, or when they end."""
+        first: list[mix.Section] = []
+        held = 0.0
+        for section in sections:
+            if self.loss is not None and held < PROBE_S:
+                first.append(section)
+                held += sum(clip.size for _, clip in section.sentences) / mix.RATE
+                if held >= PROBE_S:
+                    self._start(first)
+            yield section
+        if self.loss is not None and held < PROBE_S:
+            self._start(first)
+
+    def _start(self, first: list[mix.Section]) -> None:
+        def measure() -> None:
+            try:
+                self.loss.set_result(self._measure(first))
+            except BaseException as exc:  # raised where the mixer waits for it
+                self.loss.set_exception(exc)
+
+        threading.Thread(target=measure, name="codec probe", daemon=True).start()
+
+    def _measure(self, first: list[mix.Section]) -> float:
+        speech = [mix.speech(s, self.sound.pauses)[0] for s in first]
+        if not speech:
+            return 0.0
+        excerpt = np.concatenate(speech)[: PROBE_S * mix.RATE]
+        return export.codec_loss(excerpt, mix.RATE, self.enc)
 
 
 def _audio(made: Rendered) -> dict:
