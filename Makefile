@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 EXAMPLE := examples/kbs-radio-rail-strike.txt
 
-.PHONY: demo test lint bench bench-neural clean
+.PHONY: demo test lint bench clean
 
 $(BIN)/broadcaster: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,11 +28,11 @@ lint: $(VENV)/.test-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-bench: $(BIN)/broadcaster
-	$(BIN)/python bench/render.py
+# One script per target of issue 11, each printing its ratio and whether it is met.
+BENCHES := render preview startup length batch neural
 
-bench-neural: $(VENV)/.test-deps
-	$(BIN)/python bench/neural.py
+bench: $(VENV)/.test-deps
+	@for b in $(BENCHES); do echo "== bench/$$b.py"; $(BIN)/python bench/$$b.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) output/*.mp3 output/*.part

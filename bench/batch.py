@@ -20,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from common import verdict
+
 ROUNDS = int(sys.argv[1]) if len(sys.argv) > 1 else 3
 BULLETINS = 40
 WORDS = [
@@ -124,7 +126,8 @@ def main() -> None:
     for name, values in times.items():
         runs = ", ".join(f"{v:.2f}" for v in values)
         print(f"{name:>7}: median {median[name]:.2f} s ({runs})")
-    print(f"speed-up, 2 workers over 1: {median['jobs 1'] / median['jobs 2']:.2f}x (target >= 1.8)")
+    speedup = median["jobs 1"] / median["jobs 2"]
+    print(f"speed-up, 2 workers over 1: {speedup:.2f}x; {verdict(speedup, '>= 1.8')}")
     one, two = (statistics.median(each[jobs]) for jobs in (1, 2))
     print(
         f"worker time per bulletin: {one:.2f} s alone, {two:.2f} s with two workers "
@@ -132,7 +135,7 @@ def main() -> None:
     )
     for jobs in (1, 2):
         ratio = median["warm"] / median[f"jobs {jobs}"]
-        print(f"warm re-run / cold --jobs {jobs}: {100 * ratio:.1f} % (target <= 5 %)")
+        print(f"warm re-run / cold --jobs {jobs}: {100 * ratio:.1f} %; {verdict(ratio, '<= 0.05')}")
 
 
 if __name__ == "__main__":

@@ -18,8 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 2
+from common import ROOT, runs_from_argv, verdict
+
+RUNS = runs_from_argv(2)
 STORY = (
     "## Story {n}\n"
     "anchor: Ferry fares across the harbour go up by a fifth next month. Lena Ortiz reports.\n"
@@ -76,12 +77,13 @@ def main() -> None:
     time_ratio = med[60][0] / med[6][0]
     length_ratio = med[60][2] / med[6][2]
     pcm_growth = (med[60][2] - med[6][2]) * 44100 * 2 / 2**20
+    growth = (med[60][1] - med[6][1]) / pcm_growth
     print(
-        f"render time 60/6: {time_ratio:.2f}x for {length_ratio:.2f}x the audio "
-        f"(target <= 10.5x: {'met' if time_ratio <= 10.5 else 'NOT met'})"
+        f"render time 60/6: {time_ratio:.2f}x for {length_ratio:.2f}x the audio; "
+        f"{verdict(time_ratio, '<= 10.5')}"
     )
     print(f"peak memory growth: {med[60][1] - med[6][1]:.0f} MiB for {pcm_growth:.0f} MiB more "
-          f"raw PCM at 44.1 kHz ({(med[60][1] - med[6][1]) / pcm_growth:.2f}x)")  # fmt: skip
+          f"raw PCM at 44.1 kHz, 16-bit: {growth:.2f}x; {verdict(growth, '<= 1.5')}")  # fmt: skip
 
 
 if __name__ == "__main__":
