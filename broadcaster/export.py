@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -146,12 +147,23 @@ def find_ffmpeg() -> str:
     return exe
 
 
+@lru_cache(maxsize=1)
 def _imageio_ffmpeg() -> str | None:
+    """The ffmpeg the imageio-ffmpeg wheel ships (in its ``binaries`` folder), unless its
+    IMAGEIO_FFMPEG_EXE names another, else what its own search finds. That search runs
+    ``ffmpeg -version`` to validate what it found, which cost a render 65 ms a call."""
     try:
         import imageio_ffmpeg
-
+    except ImportError:
+        return None
+    if os.environ.get("IMAGEIO_FFMPEG_EXE"):  # its documented override, taken as it is
         return imageio_ffmpeg.get_ffmpeg_exe()
-    except (ImportError, RuntimeError):
+    shipped = sorted(Path(imageio_ffmpeg.__file__).parent.glob("binaries/ffmpeg*"))
+    if shipped and os.access(shipped[-1], os.X_OK):
+        return str(shipped[-1])
+    try:
+        return imageio_ffmpeg.get_ffmpeg_exe()
+    except RuntimeError:
         return None
 
 

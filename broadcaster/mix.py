@@ -335,8 +335,7 @@ class Leveller:
     def __call__(self, section: Section) -> Section:
         samples, spans = speech(section, self.sound.pauses)
         heard = self._heard.setdefault(section.voice, [])
-        samples = loudness.level(samples, RATE, self.sound.target_lufs, before=heard)
-        heard.extend(loudness.hop_powers(samples, RATE))
+        samples = loudness.level(samples, RATE, self.sound.target_lufs, heard=heard)
         samples = samples.astype(np.float32)
         sentences = [
             (text, samples[a:b]) for (a, b), (text, _) in zip(spans, section.sentences, strict=True)
