@@ -12,6 +12,7 @@ import unicodedata
 import warnings
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Future
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
@@ -382,17 +383,17 @@ def _produce(
         options.channels,
         options.bitrate,
     )
-    made = ahead(synthesize(prepared, engine, chosen))
-    try:
+    with ExitStack() as stack:  # on any error: the file removed, then the threads stopped
+        made = ahead(synthesize(prepared, engine, chosen))
+        stack.callback(made.close)
         sound = sound_for(options, prepared.folder, framed)  # the engine starts meanwhile
         sections = map(mix.Leveller(sound), made)
         probe = _CodecProbe(sound, enc)
+        stack.callback(probe.close)
         with export.encoded(output, mix.RATE, enc, tags_for(prepared.bulletin)) as encoder:
             mixer = mix.Mixer(sound, encoder.write, framed, probe.loss)
             timeline = mixer.run(probe.watch(sections), story_titles(prepared.bulletin))
             encoder.chapters = chapters(timeline) if framed else []
-    finally:
-        made.close()
     return Rendered(
         output,
         timeline.duration,
@@ -462,6 +463,7 @@ class _CodecProbe:
         self.sound = sound
         self.enc = enc
         self.loss: Future | None = Future() if enc.bitrate else None
+        self._thread: threading.Thread | None = None
 
     def watch(self, sections: Iterator[mix.Section]) -> Iterator[mix.Section]:
         """``sections`` as they are; the probe starts once they hold :data:`PROBE_S`
@@ -485,7 +487,13 @@ class _CodecProbe:
             except BaseException as exc:  # raised where the mixer waits for it
                 self.loss.set_exception(exc)
 
-        threading.Thread(target=measure, name="codec probe", daemon=True).start()
+        self._thread = threading.Thread(target=measure, name="codec probe", daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        """Wait for the probe, if it is running (its ffmpeg and scratch folder go with it)."""
+        if self._thread is not None:
+            self._thread.join()
 
     def _measure(self, first: list[mix.Section]) -> float:
         speech = [mix.speech(s, self.sound.pauses)[0] for s in first]

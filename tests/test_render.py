@@ -202,6 +202,52 @@ def test_the_same_transcript_renders_the_same_samples(tmp_path):
     assert made[0] == made[1]
 
 
+@pytest.mark.parametrize("where", ["engine", "mixer"])
+def test_a_failure_mid_stream_leaves_nothing(tmp_path, monkeypatch, where):
+    """Encoding starts while the engine is still synthesising: a failure in the engine (at
+    its fourth sentence) or in the mixer (at its second part) stops the render with that
+    error, removes the half-encoded file, and leaves no thread behind: the engine must be
+    free for the next render (a batch worker's)."""
+    import threading
+
+    from broadcaster import render
+    from broadcaster.engines import get_engine
+    from broadcaster.errors import BroadcasterError, EngineError
+
+    class FailsAtTheFourth:
+        routes = True  # answers for every delivery, like the batch's clip cache
+
+        def __init__(self) -> None:
+            self.calls = 0
+
+        def synthesize(self, text, delivery, label):
+            self.calls += 1
+            if self.calls == 4 and where == "engine":
+                raise EngineError(f"{label}: the engine failed: on purpose")
+            return get_engine().synthesize(text, delivery, label)
+
+    balance = mix.Mixer._balance
+    parts = []
+
+    def failing_balance(self, samples, last):
+        parts.append(samples.size)
+        if len(parts) == 2:
+            raise BroadcasterError("the mixer failed: on purpose")
+        return balance(self, samples, last)
+
+    if where == "mixer":
+        monkeypatch.setattr(mix.Mixer, "_balance", failing_balance)
+    prepared = render.prepare(KBS, get_engine())  # 14 sentences in 13 parts
+    before = threading.active_count()
+    engine = FailsAtTheFourth()
+    with pytest.raises(BroadcasterError, match="on purpose"):
+        render.render(prepared, engine, tmp_path / "out.mp3")
+    assert list(tmp_path.iterdir()) == []
+    assert threading.active_count() == before
+    total = sum(len(render.utterances(s.spoken)) for _, s in prepared.bulletin.segments())
+    assert engine.calls < total  # it stopped early
+
+
 def test_quiet_prints_only_the_path(tmp_path):
     done = run_cli("render", str(KBS), "-o", str(tmp_path / "q.mp3"), "-q")
     assert done.returncode == 0, done.stderr
