@@ -127,10 +127,9 @@ class Meter:
         self._peak = max(self._peak, float(np.max(peaks, initial=0.0)))
         self._tail = joined[-(TAPS // OVERSAMPLE) :]
 
-    def result(self, gain_db: float = 0.0) -> Measurement:
-        """The measurement of everything fed so far (as if ``gain_db`` louder)."""
-        found = integrated(self._hops)
-        return Measurement(found + gain_db, _db(self._peak) + gain_db)
+    def result(self) -> Measurement:
+        """The measurement of everything fed so far."""
+        return Measurement(integrated(self._hops), _db(self._peak))
 
     def gain_for(self, samples: np.ndarray, target: float, after: np.ndarray | None = None):
         """The gain (dB) at which ``samples``, fed next (and then ``after``, as it is),

@@ -1,9 +1,10 @@
 """Mixing: synthesised sections -> the programme, streamed block by block.
 
-The programme is never held whole: the sections' levelled speech is (about half of a
-copy of the programme at the output's rate), and the mixer lays it out with its pauses,
-stings and bed, handing each piece to a sink (the encoder and the loudness meter). What
-remains is the timeline: where every story, section and sentence sits.
+The programme is never held whole: sections arrive in parts of a few seconds as the
+engine makes them, each is levelled (:class:`Leveller`) and laid out with its pauses,
+stings and bed, and handed to a sink (the encoder) and the loudness meter, so memory
+stays flat however long the bulletin. What remains is the timeline: where every story,
+section and sentence sits.
 
 Order of a render: lead-in silence, opening sting, then the stories (a transition sting
 between two stories, with a pause either side), each story's sections separated by
