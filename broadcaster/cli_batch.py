@@ -22,16 +22,12 @@ from broadcaster.batch import naming, schedule
 from broadcaster.batch import run as runs
 from broadcaster.cli import cli
 from broadcaster.commands import (
-    CAST,
-    DIALECT,
-    ENCODING,
     FILE,
     JSON,
-    OVERRIDE,
-    VOICES,
     checked,
     options_from,
     sound_options,
+    transcript_options,
 )
 from broadcaster.errors import BatchError
 
@@ -75,11 +71,7 @@ CACHE_DIR = click.option(
     callback=checked(feeds.check_base_url),
     help="Then update --out/feed.xml.",
 )
-@VOICES
-@CAST
-@OVERRIDE
-@DIALECT
-@ENCODING
+@transcript_options
 @sound_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary: failures only.")
 def batch(quiet: bool, **params) -> None:

@@ -138,6 +138,13 @@ SOUND_OPTIONS = [
 ]  # fmt: skip
 
 
+def transcript_options(command):
+    """The options every command that reads and casts a transcript takes."""
+    for option in reversed((VOICES, CAST, OVERRIDE, DIALECT, ENCODING)):
+        command = option(command)
+    return command
+
+
 def sound_options(command):
     """The options every command that makes audio takes."""
     for option in reversed(SOUND_OPTIONS):
@@ -190,11 +197,7 @@ def _cast(voices: Path | None, cast: str) -> str:
 @click.option(
     "-o", "--output", type=FILE, help="File to write, - for stdout (default: output/<stem>.mp3)."
 )
-@VOICES
-@CAST
-@OVERRIDE
-@DIALECT
-@ENCODING
+@transcript_options
 @sound_options
 @click.option(
     "--sidecars",
@@ -277,11 +280,7 @@ def _destination(output: Path | None, name: str) -> Iterator[Path]:
 @click.option("--speaker", help="Everything one person says.")
 @click.option("-o", "--output", type=FILE, help="File to write (default: output/previews/...).")
 @click.option("--play", is_flag=True, help="Play it with the first player found.")
-@VOICES
-@CAST
-@OVERRIDE
-@DIALECT
-@ENCODING
+@transcript_options
 @sound_options
 def preview(
     script: Path,
@@ -326,11 +325,7 @@ def _slug(text: str) -> str:
 
 @cli.command()
 @click.argument("script", type=FILE)
-@VOICES
-@CAST
-@OVERRIDE
-@DIALECT
-@ENCODING
+@transcript_options
 @JSON
 def inspect(
     script: Path,
