@@ -326,7 +326,7 @@ class Limiter:
         result = np.ones(self.envelope.size)
         for a, b in zip(starts, ends, strict=True):
             need = np.minimum(1.0, self.ceiling / np.maximum(gain * self.envelope[a:b], 1e-12))
-            held = _running_min(need, 2 * self.window + 1)
+            held = _running_min(need, reach)
             result[a:b] = np.minimum(_running_mean(held, self.window), need)
         return (gain * 0.999) * result
 

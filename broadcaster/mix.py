@@ -216,11 +216,11 @@ class Mixer:
         lead = 0
         if section.part:
             lead = _samples(pauses.sentence_ms)  # inside the part: the bed plays on under it
-        elif section.story != self._story:
-            self._open_story(section.story, titles[section.story - 1])
-        elif self.timeline.sections:
-            self._silence(pauses.sentence_ms if section.continues else pauses.section_ms)
-        if not section.part:
+        else:
+            if section.story != self._story:
+                self._open_story(section.story, titles[section.story - 1])
+            elif self.timeline.sections:
+                self._silence(pauses.sentence_ms if section.continues else pauses.section_ms)
             self._silence(section.pause_ms)
         samples, spans = speech(section, pauses)
         samples = np.concatenate((np.zeros(lead), samples))
