@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from broadcaster import files
+from broadcaster.captions import captions
 from broadcaster.export import clock
 from broadcaster.mix import Timeline
 from broadcaster.script import Bulletin
@@ -17,36 +18,29 @@ def _ms(seconds: float) -> int:
     return round(seconds * 1000)
 
 
-def _who(placed) -> str:
-    """A cue's voice: the speaker's name, or the role when unnamed."""
-    return placed.section.speaker or placed.section.role
-
-
 def webvtt(timeline: Timeline) -> str:
-    """One cue per sentence, each with a ``<v Speaker>`` voice span."""
+    """The captions (:mod:`broadcaster.captions`), each with a ``<v Speaker>`` voice span."""
     lines = ["WEBVTT", ""]
-    for placed in timeline.sections:
-        for cue in placed.cues:
-            lines += [
-                f"{clock(_ms(cue.start), '.')} --> {clock(_ms(cue.end), '.')}",
-                f"<v {_who(placed)}>{_vtt_text(cue.text)}",
-                "",
-            ]
+    for cue in captions(timeline):
+        lines += [
+            f"{clock(_ms(cue.start), '.')} --> {clock(_ms(cue.end), '.')}",
+            f"<v {_vtt_text(cue.who)}>" + "\n".join(map(_vtt_text, cue.lines)),
+            "",
+        ]
     return "\n".join(lines)
 
 
 def srt(timeline: Timeline) -> str:
-    """One numbered cue per sentence, the speaker's name before the words."""
-    lines, n = [], 0
-    for placed in timeline.sections:
-        for cue in placed.cues:
-            n += 1
-            lines += [
-                str(n),
-                f"{clock(_ms(cue.start), ',')} --> {clock(_ms(cue.end), ',')}",
-                f"{_who(placed)}: {cue.text}",
-                "",
-            ]
+    """The captions numbered from 1, the speaker's name before the words (counted in the
+    first line's length)."""
+    lines = []
+    for n, cue in enumerate(captions(timeline, labelled=True), 1):
+        lines += [
+            str(n),
+            f"{clock(_ms(cue.start), ',')} --> {clock(_ms(cue.end), ',')}",
+            f"{cue.who}: " + "\n".join(cue.lines),
+            "",
+        ]
     return "\n".join(lines)
 
 
