@@ -106,8 +106,9 @@ def _lines(words: list[str], first: int) -> tuple[int, tuple[str, ...]] | None:
         top, bottom = " ".join(words[:k]), " ".join(words[k:])
         if len(top) <= first and len(bottom) <= LINE_CHARS:
             kind = _kind(words[k - 1], words[k])
-            options.append((10 * kind + abs(len(top) - len(bottom)), kind, (top, bottom)))
-    return min(options)[1:] if options else None
+            badness = 10 * kind + abs(len(top) - len(bottom))
+            options.append((badness, len(top), kind, (top, bottom)))  # ties: the shorter top
+    return min(options)[2:] if options else None
 
 
 def _parts(
@@ -159,7 +160,7 @@ def _times(words: list[str], kinds: list[int], cue: Cue) -> list[tuple[float, fl
             continue
         later = next(k for k, a in enumerate(anchors) if a[0] >= chars)
         (c0, _, t0), (c1, t1, _) = anchors[max(later - 1, 0)], anchors[later]
-        t = t1 if c1 == c0 else t0 + (t1 - t0) * (chars - c0) / (c1 - c0)
+        t = t1 if chars == c1 else t0 + (t1 - t0) * (chars - c0) / (c1 - c0)
         times.append((t, t))
     return times
 
