@@ -232,11 +232,11 @@ def test_corpus_captions_fit_the_screen(corpus):
 def test_corpus_parts_meet_in_the_pauses_heard(corpus):
     out, vtt, _, manifest = corpus
     pcm = samples(decode(out, RATE))
-    starts = {round(s["start_s"], 3) for seg in manifest["segments"] for s in seg["sentences"]}
+    starts = [s["start_s"] for seg in manifest["segments"] for s in seg["sentences"]]
     heard = 0
     for before, after in pairwise(vtt):
         end, start = _seconds(before.end), _seconds(after.start)
-        if round(start, 3) in starts or start == end:
+        if start == end or min(abs(start - s) for s in starts) < 0.002:
             continue  # a new sentence, or a part placed by its share of the characters
         heard += 1
         assert before.text.rstrip().endswith((",", ";", ":", ")")) or after.text.split()[
@@ -245,7 +245,7 @@ def test_corpus_parts_meet_in_the_pauses_heard(corpus):
         gap = pcm[round(end * RATE) : round(start * RATE)]
         speech = pcm[round((end - 0.3) * RATE) : round(end * RATE)]
         assert _rms(gap) < _rms(speech) / 10, (before.text, end, start)  # 20 dB quieter
-    assert heard >= 8
+    assert heard >= 5, heard  # 10 when written: parts at a comma, read with a pause
 
 
 def _rms(x: np.ndarray) -> float:
