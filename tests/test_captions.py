@@ -250,3 +250,18 @@ def test_corpus_parts_meet_in_the_pauses_heard(corpus):
 
 def _rms(x: np.ndarray) -> float:
     return float(np.sqrt(np.mean(x**2)))
+
+
+def test_a_render_escapes_markup_in_the_vtt_and_not_in_the_srt(tmp_path):
+    said = "Shares in AT&T rose 3% <after> the results, analysts said; the rest -- of it -- fell."
+    script = tmp_path / "att.txt"
+    script.write_text(f"Anchor: {said}\n", encoding="utf-8")
+    done = run_cli("render", str(script), "-o", str(tmp_path / "att.wav"))
+    assert done.returncode == 0, done.stderr
+    vtt_text = (tmp_path / "att.vtt").read_text(encoding="utf-8")
+    assert "AT&amp;T" in vtt_text and "&lt;after&gt;" in vtt_text and "<after>" not in vtt_text
+    vtt = webvtt.read(str(tmp_path / "att.vtt"))
+    assert " ".join(html.unescape(c.text).replace("\n", " ") for c in vtt) == said
+    srt = pysrt.open(str(tmp_path / "att.srt"), error_handling=pysrt.ERROR_RAISE)
+    shown = " ".join(c.text.removeprefix("anchor: ").replace("\n", " ") for c in srt)
+    assert shown == said and [c.index for c in srt] == list(range(1, len(srt) + 1))
