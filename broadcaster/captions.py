@@ -21,9 +21,9 @@ MAX_CUE_S = 7.0
 SHORT_CUE_S = 1.0
 """A part shorter than this is hard to read before it goes: avoided where possible."""
 MATCH_S = 1.0
-"""How far a clause's pause may sit from where the words' share of the sentence puts it
-(eSpeak reads digits and abbreviations slower than their letters suggest: up to 0.8 s off
-in the corpus's 17 s sentences)."""
+"""How far a clause's pause may sit from where its characters' share of the sentence puts
+it (eSpeak reads digits and abbreviations slower than their letters suggest: the pauses
+paired in the corpus bulletin sit up to 0.52 s from there)."""
 CLAUSE, CONJUNCTION, PHRASE, WORD, WEAK = 0, 1, 2, 3, 5
 """How bad a break is (a cue costs 1): after a clause, before a conjunction, before a
 preposition, between two words, after an article or a preposition or inside a name."""

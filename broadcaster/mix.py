@@ -358,7 +358,7 @@ def _cue(at: int, clip: np.ndarray, text: str) -> Cue:
     """The sentence ``clip`` placed at sample ``at`` of the programme."""
     start = at / RATE
     pauses = tuple((start + a, start + b) for a, b in silences(clip))
-    return Cue(start, start + clip.size / RATE, text, pauses)
+    return Cue(start, (at + clip.size) / RATE, text, pauses)
 
 
 def silences(clip: np.ndarray) -> list[tuple[float, float]]:
