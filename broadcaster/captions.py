@@ -72,14 +72,14 @@ def split(cue: Cue, who: str, first: int = LINE_CHARS) -> list[Caption]:
     kinds = [CLAUSE] + [_kind(a, b) for a, b in pairwise(words)] + [CLAUSE]
     times = _times(words, kinds, cue)
     return [
-        Caption(times[i][1], times[j][0], who, _shown(words[i:j], first))
+        Caption(times[i][1], times[j][0], who, _shown(words[i:j], kinds[i : j + 1], first))
         for i, j in _parts(words, kinds, times, first)
     ]
 
 
-def _shown(words: list[str], first: int) -> tuple[str, ...]:
+def _shown(words: list[str], kinds: list[int], first: int) -> tuple[str, ...]:
     """The lines of one cue (a word too long for a line stands alone)."""
-    laid = _lines(words, first)
+    laid = _lines(words, kinds, first)
     return laid[1] if laid else (" ".join(words),)
 
 
@@ -95,20 +95,24 @@ def _kind(before: str, after: str) -> int:
     return PHRASE if after.lower() in PREPOSITIONS else WORD
 
 
-def _lines(words: list[str], first: int) -> tuple[int, tuple[str, ...]] | None:
-    """``words`` on one line, else on two broken at the best place, with how bad that
-    break is; None if they cannot fit."""
+def _lines(words: list[str], kinds: list[int], first: int) -> tuple[int, tuple[str, ...]] | None:
+    """``words`` on one line, else on two broken at the best place (``kinds``: the badness
+    of each break between them, as in :func:`split`), with how bad that break is; None if
+    they cannot fit."""
     text = " ".join(words)
     if len(text) <= first:
         return CLAUSE, (text,)
-    options = []
+    best, top = None, -1
     for k in range(1, len(words)):
-        top, bottom = " ".join(words[:k]), " ".join(words[k:])
-        if len(top) <= first and len(bottom) <= LINE_CHARS:
-            kind = _kind(words[k - 1], words[k])
-            badness = 10 * kind + abs(len(top) - len(bottom))
-            options.append((badness, len(top), kind, (top, bottom)))  # ties: the shorter top
-    return min(options)[2:] if options else None
+        top += len(words[k - 1]) + 1
+        bottom = len(text) - top - 1
+        if top <= first and bottom <= LINE_CHARS:
+            option = (10 * kinds[k] + abs(top - bottom), top, k)  # ties: the shorter top
+            best = min(best or option, option)
+    if best is None:
+        return None
+    k = best[2]
+    return kinds[k], (" ".join(words[:k]), " ".join(words[k:]))
 
 
 def _parts(
@@ -121,7 +125,7 @@ def _parts(
     best, back = [0.0] + [math.inf] * n, [0] * (n + 1)
     for j in range(1, n + 1):
         for i in range(j - 1, -1, -1):
-            shown = _lines(words[i:j], first)
+            shown = _lines(words[i:j], kinds[i : j + 1], first)
             if shown is None and j - i > 1:
                 break  # longer runs fit no better
             broken = shown[0] if shown else CLAUSE
