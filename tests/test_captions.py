@@ -265,3 +265,18 @@ def test_a_render_escapes_markup_in_the_vtt_and_not_in_the_srt(tmp_path):
     srt = pysrt.open(str(tmp_path / "att.srt"), error_handling=pysrt.ERROR_RAISE)
     shown = " ".join(c.text.removeprefix("anchor: ").replace("\n", " ") for c in srt)
     assert shown == said and [c.index for c in srt] == list(range(1, len(srt) + 1))
+
+
+def test_pauses_are_found_below_the_voice_not_below_a_fixed_level():
+    """A breathy voice's pause hisses (eSpeak's +f2 never falls to digital silence): a pause
+    is 30 dB below the clip's loud frames; a stop consonant's 0.05 s gap is no pause."""
+    rate = mix.RATE
+    t = np.arange(rate) / rate
+    voice = 0.3 * np.sin(2 * np.pi * 220 * t)
+    hiss = 0.003 * np.random.default_rng(1).standard_normal(rate)
+    stop, pause = round(0.05 * rate), round(0.2 * rate)
+    clip = np.concatenate((voice, hiss[:stop], voice, hiss[:pause], voice))
+    found = mix.silences(clip)
+    assert len(found) == 1
+    (start, end), frame = found[0], 0.01
+    assert start == pytest.approx(2 + 0.05, abs=frame) and end == pytest.approx(2.25, abs=frame)
