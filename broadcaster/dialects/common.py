@@ -109,6 +109,8 @@ TITLE_WORDS = frozenset({
     "sen.", "senator", "spokesman", "spokesperson", "spokeswoman",
 })  # fmt: skip
 """Words that end a title before a name: ``Foreign Ministry Spokesperson Kang Min-ho``."""
+TITLE_COMPLEMENTS = frozenset({"of", "for", "on", "to"})
+"""Words that carry a title on: ``Minister for Energy``, ``Secretary of State``."""
 LEADING_WORDS = frozenset(
     {"our", "here's", "here", "now", "and", "so", "next", "then", "first", "the", "a", "an", "this"}
 )
@@ -121,14 +123,23 @@ NESTED = r"\((?:[^()]|\([^()]*\))*\)"
 
 def person(description: str) -> str | None:
     """The person a description names: no glued sentence, no notes in brackets, no
-    "Our", no title before the name; the description itself when it names nobody."""
+    "Our", no title before the name (``Minister for Energy Han Do-yoon``) or after it
+    (``Han Do-yoon, Deputy Minister``); the description itself when it names nobody."""
+    name, comma, after = description.rpartition(",")
+    titled = any(w.lower() in TITLE_WORDS for w in after.split())
+    if comma and titled and not re.search(r"[a-z][.!?]", after):
+        description = name
     description = re.sub(NESTED, " ", re.split(r"[.!?](?=\S)|[.!?]\s", description)[-1])
     if korean := KOREAN_NAME.search(description):
         return korean.group(0)
     words = description.split()
     titles = [n for n, w in enumerate(words) if w.lower() in TITLE_WORDS]
     if titles and titles[-1] < len(words) - 1:
-        words = words[titles[-1] + 1 :]
+        rest = words[titles[-1] + 1 :]
+        if rest[0] not in TITLE_COMPLEMENTS:
+            words = rest
+        elif len(rest) > 2:
+            words = rest[-2:]  # "Secretary of State Antony Blinken": the name comes last
     while words and words[0].lower() in LEADING_WORDS:
         words = words[1:]
     return " ".join(words).strip(" ,;:") or None

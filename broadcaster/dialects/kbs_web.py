@@ -11,6 +11,7 @@ from broadcaster.dialects.common import (
     Builder,
     iso_date,
     lines,
+    person,
     skip_speaker,
     squash,
 )
@@ -44,6 +45,10 @@ PERSON = re.compile(
 )
 # ``(N. Korean Central TV):``, ``(Hotel employee (VOICE MODIFIED)):``: no name, a description.
 UNNAMED = re.compile(rf"^\((?P<name>[^()]+)(?P<note>{NESTED})?\s*\)\s*:\s*")
+# ``Trade Policy Chief Han Do-yoon : "quote"``: a title and name with no brackets.
+LABEL = re.compile(
+    r"^(?P<name>[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|of|for|on|to|the|and)){1,8})\s*:\s*(?=\S)"
+)
 QUESTION = re.compile(r"\(([^()]*\?)\s*\)")
 """The reporter's own question inside a soundbite: ``(Will you still go?) Of course.``"""
 CLOSING_QUOTES = {'"': '"', "“": "”"}
@@ -140,7 +145,7 @@ class _Page:
         self.out.say(rest)
 
     def _soundbite(self, line: str) -> None:
-        found = PERSON.match(line) or UNNAMED.match(line)
+        found = PERSON.match(line) or UNNAMED.match(line) or LABEL.match(line)
         if not found:
             self._quote(None, line)
         elif not WORD.search(line[found.end() :]):
@@ -148,7 +153,8 @@ class _Page:
         else:
             title_at = found.start("title") if found.re is PERSON else found.end()
             skip_speaker(self.out, line[:title_at], line[title_at : found.end()])
-            self._quote(squash(found.group("name")), line[found.end() :])
+            name = squash(found.group("name"))
+            self._quote(name if found.re is UNNAMED else person(name), line[found.end() :])
 
     def _quote(self, speaker: str | None, words: str) -> None:
         """The soundbite is the quotation, or the whole line when it is not quoted."""
