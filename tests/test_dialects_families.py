@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from broadcaster.dialects import kbs_radio, kbs_web
+from broadcaster.dialects import kbs_radio, kbs_web, korean_web
 from broadcaster.dialects.common import person
+from broadcaster.dialects.reporters import signoff
 from broadcaster.script import Bulletin
 from tests.test_dialects_web_radio import assert_well_formed, dropped, turns
 
@@ -126,3 +127,50 @@ TITLES = st.sampled_from(
 def test_any_title_before_or_after_a_name_leaves_the_name(name: str, title: str, note: str) -> None:
     assert person(f"{title} {name}{note}") == name
     assert person(f"{name}, {title}{note}") == name
+
+
+# --- bylines and sign-offs of Korean broadcasters' translated scripts --------------
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("This is Jung Yeon-woo reporting for SBS.", ("Jung Yeon-woo", "SBS")),
+        ("Prices fell.Jung Yeon-woo reporting for SBS News.", ("Jung Yeon-woo", "SBS")),
+        ("Jane Doe, reporting from Busan for YTN.", ("Jane Doe", "YTN")),
+        ("Jung Yeon-woo reporting from Busan.", ("Jung Yeon-woo", None)),
+        ("It ended. SBS News, Jung Yeon-woo.", ("Jung Yeon-woo", "SBS")),
+        ("I'm Jane Doe, MBC News.", ("Jane Doe", "MBC")),
+        ("Officials said they were reporting the loss.", None),
+        ("The ministry is reporting for duty.", None),
+    ],
+)
+def test_sign_offs_of_translated_scripts(text: str, found: tuple[str, str | None] | None) -> None:
+    assert signoff(text) == found
+
+
+SCRIPT = (
+    "Rate Rise Surprises Markets\n{byline}<Anchor>\nThe central bank raised its key rate.\n"
+    "<Reporter>\nThe decision was unanimous.\n"
+    "[Ko Min-seo / Central bank governor : We had no other choice.]\nMarkets expected less.{end}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("byline", "end"),
+    [
+        ("SBS reporter Jung Yeon-woo\n", ""),
+        ("YTN News reporter Jung Yeon-woo\n", ""),
+        ("Reporter Jung Yeon-woo\n", ""),
+        ("", " This is Jung Yeon-woo reporting for SBS."),
+        ("", " SBS News, Jung Yeon-woo."),
+    ],
+)
+def test_the_reporters_segments_carry_the_byline_or_sign_off_name(byline: str, end: str) -> None:
+    bulletin = parsed(korean_web, SCRIPT.format(byline=byline, end=end))
+    assert [(role, who) for role, who, _ in turns(bulletin)] == [
+        ("anchor", None),
+        ("reporter", "Jung Yeon-woo"),
+        ("soundbite", "Ko Min-seo"),
+        ("reporter", "Jung Yeon-woo"),
+    ]

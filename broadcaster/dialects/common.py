@@ -113,6 +113,7 @@ TITLE_COMPLEMENTS = frozenset({"of", "for", "on", "to"})
 """Words that carry a title on: ``Minister for Energy``, ``Secretary of State``."""
 LEADING_WORDS = frozenset(
     {"our", "here's", "here", "now", "and", "so", "next", "then", "first", "the", "a", "an", "this"}
+    | {"is", "i'm", "i", "am"}
 )
 """Words that may open a hand-over sentence but are never part of a name."""
 KOREAN_NAME = re.compile(r"\b[A-Z][a-z]{1,4}\s+[A-Z][a-z]{1,6}-[a-z]{1,6}(?=\s*$)")

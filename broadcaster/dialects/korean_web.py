@@ -41,8 +41,10 @@ PERSON_NAME = r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}"
 # after it, or the same in brackets at the end of the page.
 BYLINE = re.compile(
     rf"^(?:By\s+(?P<by>{PERSON_NAME})\s*$"
-    rf"|\(?\s*(?:Reporter\s*:|Reported by)\s*(?P<name>{PERSON_NAME})\b[^)]*\)?\s*$)"
+    rf"|\(?\s*(?:Reporter\s*:|Reported by)\s*(?P<name>{PERSON_NAME})\b[^)]*\)?\s*$"
+    rf"|(?:[A-Z]{{2,5}}\s+(?:News\s+)?)?[Rr]eporter\s+(?P<titled>{PERSON_NAME})\s*$)"
 )
+"""``By X``, ``Reporter: X``, ``(Reported by X, edited by Y)``, ``SBS reporter X``."""
 DATE = re.compile(r"\b(\d{4})[.-](\d{1,2})[.-](\d{1,2})\b")
 
 
@@ -77,7 +79,8 @@ class _Page:
             self._marker(marker.group("role").lower(), marker.group(0))
             self.out.say(line[marker.end() :])
         elif byline := BYLINE.match(line):
-            self.byline = self.byline or squash(byline.group("by") or byline.group("name"))
+            found = byline.group("by") or byline.group("name") or byline.group("titled")
+            self.byline = self.byline or squash(found)
             self.out.skip("byline", line)
         elif self.role is None:
             self._header(line)
