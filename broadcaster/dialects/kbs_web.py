@@ -10,8 +10,9 @@ from broadcaster.dialects.common import (
     WORD,
     Builder,
     iso_date,
-    lines,
     person,
+    programme_furniture,
+    read_page,
     skip_speaker,
     squash,
 )
@@ -63,8 +64,7 @@ def detect(text: str) -> str | None:
 def parse(text: str) -> Bulletin:
     """One story per headline; markers set the voice, soundbites hand back after the quote."""
     page = _Page()
-    for line in lines(text):
-        page.read(line)
+    read_page(text, page.out, page.read)
     return page.out.bulletin(NAME, page.title, page.date, STATION)
 
 
@@ -116,7 +116,7 @@ class _Page:
             reason = "page furniture: read-aloud notice"
         elif PAGE_WIDGETS.match(line):
             reason = "page furniture: video player"
-        else:
+        elif not (reason := programme_furniture(line) or ""):
             return False
         self.out.skip(reason, line)
         return True

@@ -22,7 +22,14 @@ from __future__ import annotations
 
 import re
 
-from broadcaster.dialects.common import Builder, iso_date, lines, person, squash
+from broadcaster.dialects.common import (
+    Builder,
+    iso_date,
+    person,
+    programme_furniture,
+    read_page,
+    squash,
+)
 from broadcaster.dialects.reporters import name_reporters
 from broadcaster.script import Bulletin, Role
 
@@ -57,8 +64,7 @@ def detect(text: str) -> str | None:
 def parse(text: str) -> Bulletin:
     """Header, then ``<Anchor>``-led stories with reporter packages and soundbites."""
     page = _Page()
-    for line in lines(text):
-        page.read(line)
+    read_page(text, page.out, page.read)
     bulletin = page.out.bulletin(NAME, page.title, page.date, None)
     return name_reporters(bulletin, page.byline)
 
@@ -84,6 +90,8 @@ class _Page:
             self.out.skip("byline", line)
         elif self.role is None:
             self._header(line)
+        elif reason := programme_furniture(line):
+            self.out.skip(reason, line)
         elif not self._soundbite(line):
             self.out.say(line)
 
