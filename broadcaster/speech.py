@@ -241,13 +241,13 @@ def _money(m: re.Match[str]) -> str:
         name = money.one if modifier else money.many
         return (m["article"] or "") + " ".join(filter(None, (amount, scale, us + name)))
     whole, _, cents = amount.partition(".")
-    article = m["article"] or ""
     if money.cents and len(cents) == 2:
-        return article + _with_cents(money, whole, cents, us)
-    if article and NOUN_AFTER.match(m.string, m.end()):
+        return _with_cents(money, whole, cents, us)
+    if m["article"] and NOUN_AFTER.match(m.string, m.end()):
         # "a $250,000 prize": "a 250,000-dollar prize", as "a 3.5 billion dollar deal".
-        return f"{article}{amount}{f' {us}' if us else '-'}{money.one}"
-    return f"{article}{amount} {us}{money.one if amount == '1' else money.many}"
+        return f"{m['article']}{amount}{f' {us}' if us else '-'}{money.one}"
+    # "won a $250,000.": "won 250,000 dollars", the article dropped as a newsreader does.
+    return f"{amount} {us}{money.one if amount == '1' else money.many}"
 
 
 def _with_cents(money: Money, whole: str, cents: str, us: str) -> str:
@@ -415,7 +415,8 @@ def _plural_acronym(m: re.Match[str]) -> str:
 
 def _dotted_before_name(m: re.Match[str]) -> str:
     following = m[2]
-    modifies = following.isupper() or following in INSTITUTIONS or following.lower() in TITLE_WORDS
+    acronym = len(following) > 1 and following.isupper()
+    modifies = acronym or following in INSTITUTIONS or following.lower() in TITLE_WORDS
     return m[1] + ("" if modifies else ".")
 
 

@@ -61,6 +61,22 @@ def test_a_tape_cue_with_words_is_the_speakers(after: str, speaker: str, said: s
     ]
 
 
+def test_a_quotation_left_open_ends_with_its_line_and_never_swallows_a_label() -> None:
+    text = (
+        "Anchor: A.Report: B.[Sound bite: Han Do-yoon (Korean)] “Prices will fall.\n"
+        "The market shrugged.Anchor: Next story.[Sound bite: Oh Ji-hye] “Soon.Report: C.”"
+    )
+    assert turns(parsed(kbs_radio, text)) == [
+        ("anchor", None, "A."),
+        ("reporter", None, "B."),
+        ("soundbite", "Han Do-yoon", "“Prices will fall."),
+        ("reporter", None, "The market shrugged."),
+        ("anchor", None, "Next story."),
+        ("soundbite", "Oh Ji-hye", "“Soon."),
+        ("reporter", None, "C.”"),
+    ]
+
+
 def test_an_unnamed_cue_speaks_only_a_quotation() -> None:
     # A description that names nobody is a speaker only for quoted words.
     quoted = "Anchor: A.Report: B.[Sound bite: a shop owner (Korean)] “It is slow.” C."

@@ -22,6 +22,7 @@ TOKEN = re.compile(
     re.IGNORECASE,
 )
 OPENING_QUOTES = {'"': '"', "“": "”"}
+SPACE = re.compile(r"\s*")
 FULL_NAME = re.compile(r"^[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*$")
 """A person's name, every word capitalised; ``a panel discussion on trade`` is not one."""
 
@@ -82,19 +83,18 @@ class _Reader:
 
 
 def _tape_end(text: str, start: int, named: bool) -> int | None:
-    """Where the words on tape after a marker end: after the quotation that follows it,
-    or (for a named person) at the end of its line; None when no words follow."""
-    rest = text[start:]
-    at = start + len(rest) - len(rest.lstrip())
+    """Where the words on tape after a marker end: after the quotation that follows it (on
+    its line or the next; before the next label), else at the end of the line for a named
+    person or a quotation left open; None when no words follow."""
+    at = SPACE.match(text, start).end()
     closing = OPENING_QUOTES.get(text[at : at + 1])
-    if closing:
-        end = text.find(closing, at + 1)
-        return len(text) if end < 0 else end + 1
-    end = text.find("\n", start)
-    end = len(text) if end < 0 else end
-    if label := TOKEN.search(text, start, end):
-        end = label.start()
-    return end if named and WORD.search(text, start, end) else None
+    label = TOKEN.search(text, at)
+    limit = label.start() if label else len(text)
+    if closing and (found := text.find(closing, at + 1, limit)) >= 0:
+        return found + 1
+    end = text.find("\n", at if closing else start, limit)
+    end = limit if end < 0 else end
+    return end if (closing or named) and WORD.search(text, start, end) else None
 
 
 def _find_date(line: str) -> str | None:
