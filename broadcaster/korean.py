@@ -192,6 +192,8 @@ def respell_syllable(syllable: Syllable, after_l: bool = False) -> str:
         return spelled + GLIDE_CLOSED[vowel] + tail[0] + tail  # "Hyunn": see GLIDE_CLOSED
     if (initial, vowel, final) in OO_SYLLABLES:
         return spelled + "oo" + tail  # "Min-jun": dZ'Vn, "Min-joon" dZ'u:n
+    if spelled == "j" and CLOSED[vowel] == "u" and final == "ng":
+        return "junng"  # "jung" anywhere is Carl Jung, j'UN: "Min-jung", "Uijeongbu"
     return spelled + CLOSED[vowel] + tail
 
 

@@ -67,6 +67,10 @@ NAMES = [
     ("Kim Jun-ho", "Kim Joon-hoh", "k'Im dZ'u:nh'oU"),  # dZ'Vnh'oU
     ("Park Ji-hun", "Park Jee-hoon", "p'A@k dZ'i:h'u:n"),  # h'Vn
     ("Kim Jun", "Kim Joon", "k'Im dZ'u:n"),
+    # 정 and 중 inside a name or place: "jung" is read as Carl Jung (j'UN) wherever it is.
+    ("Min-jeong", "Min-junng", "m'IndZ'VNN"),  # m'Inj'UN
+    ("Kim Jung-ho", "Kim Junng-hoh", "k'Im dZ'VNNh'oU"),  # j'UNh'oU
+    ("Uijeongbu", "Ee-junng-boo", "'i:dZ'VNNb'u:"),  # j'u:aIdZ,0Nbu:
 ]
 
 
