@@ -368,15 +368,14 @@ def said_as_word(capitals: str) -> bool:
     by letter (IMF, BIE, INSS): four letters or more, and it can be cut into English
     syllables (every vowel run a usual one, every consonant run a usual onset or coda)."""
     runs = re.findall(r"[AEIOU]+|[^AEIOU]+", capitals)
-    if len(capitals) < 4 or not any(r[0] in "AEIOU" for r in runs):
+    vowels = [r for r in runs if r[0] in "AEIOU"]
+    if len(capitals) < 4 or not vowels or not all(r in VOWEL_RUNS for r in vowels):
         return False
     first, last = runs[0], runs[-1]
-    inner = runs[1:-1] if first[0] in "AEIOU" else runs[2:-1]
     return (
-        (first[0] in "AEIOU" or _onset(first))
-        and (last[0] in "AEIOU" or _coda(last))
-        and all(r in VOWEL_RUNS if r[0] in "AEIOU" else _syllable_break(r) for r in inner)
-        and all(r in VOWEL_RUNS for r in runs if r[0] in "AEIOU")
+        (first in vowels or _onset(first))
+        and (last in vowels or _coda(last))
+        and all(_syllable_break(r) for r in runs[1:-1] if r not in vowels)
     )
 
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from broadcaster.lexicon import load_lexicon
-from broadcaster.speech import MONTH_NAMES, RULES, Rule, speakable
+from broadcaster.speech import MONTH_NAMES, RULES, Rule, said_as_word, speakable
 
 SHIPPED_LEXICON = Path(__file__).resolve().parent.parent / "voices" / "lexicon.toml"
 PROFILES = {"anchor", "reporter", "soundbite"}
@@ -478,3 +478,16 @@ def test_a_month_before_a_count_is_no_date(month: str, count: int, measure: str)
     )
     assert speakable(written) == written
     assert speakable(f"on {month} {count} it rose") != f"on {month} {count} it rose"
+
+
+@pytest.mark.parametrize(
+    ("capitals", "word"),
+    [
+        *((w, True) for w in ("NATO", "COVID", "UNESCO", "UNICEF", "KEPCO", "SWIFT", "KOSDAQ")),
+        *((w, True) for w in ("THAAD", "ASEAN", "KAIST", "CERN")),
+        *((w, False) for w in ("IMF", "BIE", "KBS", "OECD", "INSS", "SMPA", "CCTV", "UNHCR")),
+        *((w, False) for w in ("IAEA", "ICBM", "USFK", "UAE", "NLL", "AEIOU")),
+    ],
+)
+def test_said_as_word(capitals: str, word: bool) -> None:
+    assert said_as_word(capitals) is word
