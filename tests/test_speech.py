@@ -320,6 +320,7 @@ LEXICON_CASES = [
     ("Kim Jong Un and Kim Jong-un", "Kim Jong Oon and Kim Jong-oon"),
     ("from Busan to Gyeonggi Province", "from Boo-sahn to Ghee-yung-ghee Province"),
     ("the POW Ri's $40", "the POW Ree's 40 dollars"),
+    ("the THAAD battery and THAAD's radar", "the Thad battery and Thad's radar"),
 ]
 
 
