@@ -74,6 +74,9 @@ INITIAL_SPELLING = {
     "kk": "k", "tt": "t", "pp": "p", "ss": "s", "jj": "j", "g": "g", "l": "r", "sh": "sh",
 }  # fmt: skip
 FINAL_SPELLING = {"g": "k", "b": "p", "t": "t"}
+OO_SYLLABLES = frozenset({("j", "u", "n"), ("h", "u", "n")})
+"""준 and 훈, written ``Jun`` and ``Hun`` in given names: said "joon", "hoon" (eSpeak reads
+the English words "jun" and "Hun", dZ'Vn, h'Vn). ``u`` is "uh" in ``Sun``, ``Chun``, ``Jung``."""
 FRONT = ("i", "e", "y", "ee", "ui")
 """Vowels before which an English "g" turns soft ("Gi" dZ'aI): written "gh" instead."""
 SUFFIXES = {
@@ -107,6 +110,25 @@ ALONE = frozenset(
 """Surnames respelled wherever they stand (no English word shares their spelling)."""
 KOREAN_VOWEL = re.compile(r"eo|eu|ae|oe|ui|yeo|yu|wo|gy|hy", re.IGNORECASE)
 """Letters English words rarely have: a one-word place must show one to count as Korean."""
+RR_FINALS = frozenset({"", "k", "n", "t", "l", "m", "p", "ng"})
+"""The finals Revised Romanization writes at the end of a word (never ``g``, ``b``: ``Roeg``
+is no place)."""
+HW = frozenset({("h", "wa"), ("h", "wo"), ("h", "wi"), ("h", "we"), ("h", "wae")})
+ENGLISH = frozenset(
+    {"aguinaldo", "guido", "leopoldo", "lineup", "pileup"}
+    | {"albireo", "amoeba", "amoebae", "boeing", "boeotia", "boeotian", "choreographing", "deon"}
+    | {"dungeon", "eon", "euphoria", "galleon", "geo", "geode", "gideon", "goering", "hideout"}
+    | {"hoeing", "hui", "hyena", "ideogram", "kaneohe", "keokuk", "makeup", "maui", "meowing"}
+    | {"messiaen", "meteorite", "mimeographing", "museum", "neo", "neogene", "neon", "neonatal"}
+    | {"neonate", "neoprene", "neutral", "neutrino", "neutron", "noemi", "oedipal", "oreo", "peon"}
+    | {"peonage", "peoria", "peritoneum", "peugeot", "pigeon", "reopen", "reopening", "rodeo"}
+    | {"romeo", "seoul", "shakeup", "sheol", "shoeing", "shoeshine", "someone", "subpoena"}
+    | {"subpoenaing", "takeout", "tiptoeing", "toeing", "toenail", "wigeon", "yeoman", "yeomen"}
+)
+"""The words of an English word list (Debian's wamerican 2020.12.07: 74,744 words of
+letters only) that :func:`_place` would otherwise take for Korean (67, 0.09 %), and the 5 more that
+end in a place suffix (``Guido``, ``lineup``). Seoul is among them: eSpeak already says
+it s'oUl. tests/test_korean.py measures the list."""
 WORD = r"[A-Za-z]+"
 END = r"(?![\w-])(?!['’](?!s\b))"
 """The end of a word, which may take a possessive: ``Park Seo-yeon's``."""
@@ -168,6 +190,10 @@ def respell_syllable(syllable: Syllable, after_l: bool = False) -> str:
     tail = FINAL_SPELLING.get(final, final)
     if initial and vowel in GLIDE_CLOSED:
         return spelled + GLIDE_CLOSED[vowel] + tail[0] + tail  # "Hyunn": see GLIDE_CLOSED
+    if (initial, vowel, final) in OO_SYLLABLES:
+        return spelled + "oo" + tail  # "Min-jun": dZ'Vn, "Min-joon" dZ'u:n
+    if spelled == "j" and CLOSED[vowel] == "u" and final == "ng":
+        return "junng"  # "jung" anywhere is Carl Jung, j'UN: "Min-jung", "Uijeongbu"
     return spelled + CLOSED[vowel] + tail
 
 
@@ -233,12 +259,42 @@ def _word(word: str) -> str:
         return _surname(word)
     if _glued_place(word):
         return respell_word(_split_suffix(word)) or word
+    if _place(word):
+        return respell_word(word) or word
     return word
+
+
+def _place(word: str) -> bool:
+    """A one-word Korean place with no suffix (``Cheonan``, ``Gyeryong``, ``Hwaseong``):
+    every part a Revised Romanization syllable, one of them spelled as no English word
+    is, and the word not one of the English words that still pass (ENGLISH)."""
+    found = syllables(word)
+    if not found or len(found) > 4 or word.lower() in ENGLISH:
+        return False
+    if found[-1].final not in RR_FINALS or found[-1][1:] == ("oe", ""):
+        return False
+    # ㄹ opens a syllable as "r"; an "l" there follows another "l" (Jeolla): "people" fails.
+    if any(s.initial == "l" and (n == 0 or found[n - 1].final != "l") for n, s in enumerate(found)):
+        return False
+    # "Hw" opens no English word: ``Hwaseong`` (but "mout|hwa|tering" is no name).
+    return found[0][:2] in HW or any(_korean_only(s) for s in found)
+
+
+def _korean_only(syllable: Syllable) -> bool:
+    initial, vowel, final = syllable
+    return (
+        vowel in ("eo", "yeo")
+        or (vowel == "eu" and bool(final))
+        or (vowel == "oe" and not final)
+        or (vowel == "ui" and initial in ("", "h"))
+        or (vowel in ("ae", "yae") and final in ("k", "ng", "n", "m", "p"))
+        or (vowel == "ye" and initial in ("g", "h", "k", "p"))
+    )
 
 
 def _glued_place(word: str) -> bool:
     lower = word.lower()
-    return bool(
+    return lower not in ENGLISH and bool(
         KOREAN_VOWEL.search(lower)
         and any(lower.endswith(s) and len(lower) > len(s) + 2 for s in SUFFIXES)
         and syllables(lower)

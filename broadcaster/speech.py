@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from broadcaster import korean
+from broadcaster.dialects.common import TITLE_WORDS
 from broadcaster.lexicon import Lexicon
 
 Replacement = str | Callable[[re.Match[str]], str]
@@ -129,8 +130,16 @@ FRACTIONS = {
     "1/4": "one quarter",
     "3/4": "three quarters",
 }
-DENOMINATORS = {"5": "fifth", "6": "sixth", "8": "eighth", "10": "tenth"}
-"""Other fractions are said numerator and ordinal: ``2/5`` "2 fifths"."""
+DENOMINATORS = {
+    "2": ("half", "halves"),
+    "3": ("third", "thirds"),
+    "4": ("quarter", "quarters"),
+    "5": ("fifth", "fifths"),
+    "6": ("sixth", "sixths"),
+    "8": ("eighth", "eighths"),
+    "10": ("tenth", "tenths"),
+}
+"""Other fractions are said numerator and ordinal: ``2/5`` "2 fifths", ``3/2`` "3 halves"."""
 TENS = {
     "1": "tens",
     "2": "twenties",
@@ -162,11 +171,25 @@ UNITS = {
     "kg": ("kilogram", "kilograms"),
     "cm": ("centimeter", "centimeters"),
 }
-WORD_ACRONYMS = frozenset(
-    {"APEC", "ASEAN", "COVID", "FIFA", "KOSDAQ", "KOSPI", "KOTRA", "MOFA", "NASA", "NATO"}
-    | {"OPEC", "THAAD", "UNESCO", "UNICEF"}
+ONSETS = frozenset(
+    {"BL", "BR", "CH", "CL", "CR", "DR", "DW", "FL", "FR", "GL", "GR", "GW", "KL", "KN", "KR"}
+    | {"KW", "PH", "PL", "PR", "QU", "SC", "SCH", "SCR", "SH", "SHR", "SK", "SL", "SM", "SN"}
+    | {"SP", "SPL", "SPR", "ST", "STR", "SW", "TH", "THR", "TR", "TW", "WH", "WR"}
 )
-"""Acronyms said as words (and so by eSpeak); their possessives and plurals need help."""
+CODAS = frozenset(
+    {"CK", "CT", "FT", "LD", "LF", "LK", "LM", "LP", "LT", "MP", "ND", "NG", "NK", "NT", "PT"}
+    | {"RB", "RC", "RD", "RF", "RG", "RK", "RL", "RM", "RN", "RP", "RS", "RT", "SK", "SP", "ST"}
+    | {"CH", "SH", "TH", "TS", "PS", "KS", "DS", "NS", "MS", "LS", "SS", "FF", "LL"}
+)
+"""Consonant clusters that start and end English syllables (one consonant always can)."""
+OPEN_FIRST_SYLLABLE = re.compile(
+    r"^([^AEIOU]?[OU])(?=(?:[^AEIOU]|[BCDGKPT][LR]|FL|FR)[AEIOU])(?![^AEIOU][AEIOU][^AEIOU]E)"
+)
+"""``CO|VID``, ``KO|TRA``, ``U|NESCO``: one consonant, or a stop and a liquid, opens the
+next syllable; not ``U|NICEF``, whose rest reads "nice"."""
+VOWEL_RUNS = frozenset(
+    {"A", "E", "I", "O", "U", "AA", "AI", "AU", "EA", "EE", "EI", "OA", "OO", "OU"}
+)
 SPELLED_ACRONYMS = frozenset(
     {"FOMC", "HMM", "IAEA", "ICBM", "IRBM", "UNGA", "UNSC", "USFK", "USTR", "WHO", "ROK"}
     | {"BOK", "NIS"}
@@ -177,7 +200,20 @@ SENTENCE_STARTERS = frozenset(
     | {"If", "In", "It", "Its", "Meanwhile", "On", "Officials", "She", "So", "That", "The"}
     | {"Their", "There", "These", "They", "This", "Those", "We", "While", "Yet"}
 )
-"""Words after ``U.S.`` that mean it ended a sentence rather than started a name."""
+"""Words after ``a.m.`` that mean it ended a sentence rather than started a name."""
+INSTITUTIONS = frozenset(
+    {"Administration", "Agency", "Air", "Armed", "Army", "Assembly", "Attorney", "Bureau"}
+    | {"Capitol", "Census", "Central", "Chamber", "Coast", "Command", "Commerce", "Commission"}
+    | {"Congress", "Consulate", "Council", "Court", "Customs", "Defense", "Defence", "Department"}
+    | {"Deputy", "Dollar", "Election", "Embassy", "Energy", "Federal", "Food", "Foreign"}
+    | {"Forces", "General", "Government", "High", "Home", "House", "Human", "Immigration"}
+    | {"Intelligence", "Justice", "Marine", "Marines", "Military", "National", "Navy", "Nuclear"}
+    | {"Olympic", "Open", "Parliament", "Postal", "Prime", "Refugee", "Secret", "Security"}
+    | {"Senate", "Special", "State", "Strategic", "Supreme", "Trade", "Treasury", "Vice"}
+)
+"""Capitalised words a country's initials modify (``the U.S. Senate``, ``U.N. Security
+Council``); with titles (``U.S. President``) and acronyms (``U.S. FDA``) they are the only
+words before which ``U.S.`` does not end its sentence (``talks in the U.S. Hyundai said``)."""
 
 NUMBER = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"
 """A written number: 1,900 or 2.75 or 40 (never eating a trailing comma)."""
@@ -207,6 +243,10 @@ def _money(m: re.Match[str]) -> str:
     whole, _, cents = amount.partition(".")
     if money.cents and len(cents) == 2:
         return _with_cents(money, whole, cents, us)
+    if m["article"] and NOUN_AFTER.match(m.string, m.end()):
+        # "a $250,000 prize": "a 250,000-dollar prize", as "a 3.5 billion dollar deal".
+        return f"{m['article']}{amount}{f' {us}' if us else '-'}{money.one}"
+    # "won a $250,000.": "won 250,000 dollars", the article dropped as a newsreader does.
     return f"{amount} {us}{money.one if amount == '1' else money.many}"
 
 
@@ -292,8 +332,8 @@ def _fraction(m: re.Match[str]) -> str:
     whole, top, bottom = m["whole"], m["top"], m["bottom"]
     said = FRACTIONS.get(f"{top}/{bottom}")
     if said is None:
-        ordinal = DENOMINATORS[bottom]
-        said = f"{top} {ordinal}{'' if top == '1' else 's'}"
+        one, many = DENOMINATORS[bottom]
+        said = f"{top} {one if top == '1' else many}"
     if not whole:
         return said
     if said == "one half":
@@ -323,17 +363,74 @@ def _suffix(m: re.Match[str]) -> str:
     return SUFFIXES[m[1]] + ("" if mid_sentence else ".")
 
 
+def said_as_word(capitals: str) -> bool:
+    """Whether newsreaders say an acronym as a word (NATO, KEPCO, SWIFT) rather than letter
+    by letter (IMF, BIE, INSS): four letters or more, and it can be cut into English
+    syllables (every vowel run a usual one, every consonant run a usual onset or coda)."""
+    runs = re.findall(r"[AEIOU]+|[^AEIOU]+", capitals)
+    vowels = [r for r in runs if r[0] in "AEIOU"]
+    if len(capitals) < 4 or not vowels or not all(r in VOWEL_RUNS for r in vowels):
+        return False
+    first, last = runs[0], runs[-1]
+    return (
+        (first in vowels or _onset(first))
+        and (last in vowels or _coda(last))
+        and all(_syllable_break(r) for r in runs[1:-1] if r not in vowels)
+    )
+
+
+def _onset(consonants: str) -> bool:
+    return len(consonants) == 1 or consonants in ONSETS
+
+
+def _coda(consonants: str) -> bool:
+    return len(consonants) == 1 or consonants in CODAS
+
+
+def _syllable_break(consonants: str) -> bool:
+    """A run between two vowels ends one syllable and starts the next (``SC`` in UNESCO)."""
+    return any(
+        (not consonants[:n] or _coda(consonants[:n]))
+        and (not consonants[n:] or _onset(consonants[n:]))
+        for n in range(len(consonants) + 1)
+    )
+
+
+def _word_acronym(m: re.Match[str]) -> str:
+    """``COVID`` -> ``Co-vid``: a first syllable ending in O or U, which eSpeak shortens
+    ("k'0vId", "Vn'EskoU"), gets its own part ("k'oUv'Id", "j'u:n'EskoU") unless the
+    rest would then read its own vowel long (``U-nicef`` "j'u:n'aIs@f")."""
+    word = m[1]
+    opened = OPEN_FIRST_SYLLABLE.match(word)
+    if not opened or not said_as_word(word):
+        return word
+    return f"{opened[1].title()}-{word[opened.end() :].lower()}"
+
+
 def _plural_acronym(m: re.Match[str]) -> str:
     stem = m[1]
-    return f"{stem.title()}s" if stem in WORD_ACRONYMS else ".".join(stem) + ".'s"
+    return f"{stem.title()}s" if said_as_word(stem) else ".".join(stem) + ".'s"
 
 
 def _dotted_before_name(m: re.Match[str]) -> str:
-    return m[1] + ("." if m[2] in SENTENCE_STARTERS else "")
+    following = m[2]
+    acronym = len(following) > 1 and following.isupper()
+    modifies = acronym or following in INSTITUTIONS or following.lower() in TITLE_WORDS
+    return m[1] + ("" if modifies else ".")
 
 
+NOUN_AFTER = re.compile(
+    r"\s+(?!(?:to|in|of|for|from|and|or|a|an|the|per|each|on|at|by|with|than)\b)[a-z]"
+)
+"""A word after an amount that it may modify (``a $5 fine``), not a preposition (``a $5 to``)."""
 MONTH_WORD = rf"(?:{'|'.join(MONTH_NAMES)}|(?:{alternatives(MONTHS)})\.?)"
 MAGNITUDES = r"thousand|million|billion|trillion"
+MEASURE = (
+    rf"%|(?:percent|per cent|percentage|points?|times|fold|hundred|{MAGNITUDES}"
+    rf"|{alternatives({name for money in CURRENCIES.values() for name in money[:2]})}"
+    rf"|{alternatives(UNITS)})\b"
+)
+"""What follows a count and never a day: ``rose in March 3 percent``, ``May 5 million``."""
 
 
 RULES: tuple[Rule, ...] = (
@@ -401,9 +498,11 @@ RULES: tuple[Rule, ...] = (
         lambda m: MONTHS[m[1]] + " ",
     ),
     # A newsreader says "February nineteenth"; "February 19": "f'Ebru:,e@ri n'aInti:n".
+    # Not a day: a count ("in March 3 percent"), or after "in" (a date takes "on").
     rule(
         "day ordinal",
-        rf"\b({'|'.join(MONTH_NAMES)}) ([1-9]|[12][0-9]|3[01])\b(?![.,:][0-9])",
+        rf"(?<!\b[Ii]n )(?<!\b[Dd]uring )\b({'|'.join(MONTH_NAMES)}) ([1-9]|[12][0-9]|3[01])\b"
+        rf"(?![.,:][0-9]|\s?(?:{MEASURE}))",
         lambda m: f"{m[1]} {_ordinal(int(m[2]))}",
     ),
     # "Gov. Lee": "g'0v | l'i:"; "Ms. Kim": ",Em'Es | k'Im"; "Sen.": "s'En |".
@@ -513,18 +612,23 @@ RULES: tuple[Rule, ...] = (
         rf"\b({alternatives(SPELLED_ACRONYMS)})\b",
         lambda m: ".".join(m[1]),
     ),
+    # "COVID": "k'0vId", "KOTRA": "k'0tr@", "UNESCO": "Vn'EskoU", "OPEC": "'oUp@k".
+    rule("acronym said as a word", r"\b([A-Z]{4,})(?=(?:'?s)?\b)", _word_acronym),
     # "(POWs)": "p'aUz"; "the IDs said": "aId'i:"; "the ICBMs said": "'aIkb@m". eSpeak
     # spells "P.O.W.'s" with a plural z in any clause ("P.O.W.s" ends in "ess"; spaced
-    # letters read "A" as "a#"). A word acronym becomes a word: "Natos" n'eIt#oUz.
+    # letters read "A" as "a#"). A word acronym becomes a word: "Natos" n'eIt#oUz
+    # ("KEPCOs" was spelled "k,eI,i:p'i:s,i:;'oU z").
     rule("plural acronym", r"\b([A-Z]{2,})s\b", _plural_acronym),
-    # "NATO's chief": "n'eIt#oU tS'i:f", the possessive dropped.
+    # "NATO's chief": "n'eIt#oU tS'i:f", "SWIFT's": "sw'Ift", "KEPCO's": "k'EpkoU": the
+    # possessive of any acronym said as a word is dropped ("IMF's" keeps it: spelled).
     rule(
         "acronym possessive",
-        rf"\b({alternatives(WORD_ACRONYMS)})(?='s\b)",
-        lambda m: m[1].title(),
+        r"\b([A-Z]{2,})(?='s\b)",
+        lambda m: m[1].title() if said_as_word(m[1]) else m[1],
     ),
     # "the U.S. President": "j,u:'Es | pr'EzId@nt", a sentence pause (1,788 ms against
-    # 1,370 ms for "U.S President"). A capitalised next word usually starts a name.
+    # 1,370 ms for "U.S President"). The stop goes only before a word the initials modify;
+    # before any other capitalised word the sentence ends there ("the U.K. Then").
     rule(
         "dotted initialism before a name",
         r"\b((?:[A-Z]\.)+[A-Z])\.(?=\s+([A-Z][A-Za-z]*))",

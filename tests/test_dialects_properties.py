@@ -24,8 +24,14 @@ HANDOVER = st.sampled_from(
 )  # fmt: skip
 TAPE = st.sampled_from(
     ["[Sound bite: Foreign Ministry Spokesperson Kang Min-ho (Korean)]", "[Sound bites from the"
-     " rally]", "[Sound bite: Farmer Yoo Min-su (Korean)]\n", "[sound bite:]"]
+     " rally]", "[Sound bite: Farmer Yoo Min-su (Korean)]\n", "[sound bite:]",
+     "[Sound bite: a panel discussion on rents]", "[Sound bite: Kang Min-ho, Vice Minister]\n"]
 )  # fmt: skip
+FURNITURE = st.sampled_from(
+    ["1. Rail strike ends", "2. Won falls", "• Floods in the south", "• Exports rise",
+     "NEWSROOM 21:00", "Evening Report at 9", "Lower third: Busan", "[CG: Exports]"]
+)  # fmt: skip
+"""Headline lists, programme lines and captions, which any page may carry (issue 18)."""
 QUOTED = st.tuples(st.sampled_from(['"', "“", ""]), SENTENCE, st.sampled_from(['"', "”", ""]))
 
 
@@ -90,14 +96,21 @@ def test_producer_keeps_every_word(text):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(SENTENCE, min_size=1, max_size=6))
-def test_prose_keeps_every_word(sentences):
-    text = "\n\n".join(sentences)
-    assert_well_formed(text, prose.parse(text))
+@given(st.lists(st.one_of(SENTENCE, FURNITURE), min_size=1, max_size=6), GLUE)
+def test_prose_keeps_every_word(paragraphs, glue):
+    text = (glue or "\n\n").join(paragraphs)
+    try:
+        bulletin = prose.parse(text)
+    except BroadcasterError:
+        return
+    assert_well_formed(text, bulletin)
 
 
 KOREAN_WEB_LINE = st.one_of(
     SENTENCE,
+    FURNITURE,
+    NAME.map(lambda n: f"This is {n} reporting for SBS."),
+    NAME.map(lambda n: f"SBS reporter {n}"),
     st.sampled_from(["<Anchor>", "<Reporter>", "< anchor >", "Reporter: Jung Yeon-woo", "By Kim"]),
     st.tuples(NAME, SENTENCE).map(lambda p: f"[{p[0]}/Economist (Seoul) : {p[1]}]"),
     st.tuples(NAME, SENTENCE).map(lambda p: f"[{p[0]}/Economist]: {p[1]}"),
@@ -108,13 +121,19 @@ ARIRANG_LINE = st.one_of(
     SENTENCE,
     st.sampled_from(
         ["NEWSCENTER 22:00", "(THIS IS THE TRANSCRIPT FOR ARIRANG NEWS THAT AIRED ON 02 May 2026)",
-         "2015. 11. 2~", "Title:", "Title: Rail strike ends"]
+         "2015. 11. 2~", "Title:", "Title: Rail strike ends", "Title: Opening",
+         "Title: NEWSCENTER TITLE", "Title: News Headlines"]
     ),
+    FURNITURE,
     st.tuples(HANDOVER, NAME).map(lambda p: p[0].format(p[1])),
     NAME.map(lambda n: f"{n}, Arirang News."),
 )  # fmt: skip
 VOA_LINE = st.one_of(
     SENTENCE,
+    FURNITURE,
+    st.tuples(NAME, SENTENCE).map(lambda p: f'{p[0].upper()}: "{p[1]}" Then it rained.'),
+    st.tuples(NAME, SENTENCE).map(lambda p: f"{p[0].upper()}: {p[1]}"),
+    SENTENCE.map(lambda s: f"{s} ____ Words in This Story word – n. a word"),
     st.sampled_from(
         ["By Anna Kim", "April 3, 2025", "____", "Words in This Story", "I'm Anna Kim."]
     ),

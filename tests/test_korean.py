@@ -9,7 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
+from broadcaster import korean
 from broadcaster.korean import respell, syllables
 from broadcaster.lexicon import Lexicon, load_lexicon
 from broadcaster.speech import speakable
@@ -49,6 +52,25 @@ NAMES = [
     ("Daechi-dong", "Day-chee-dong", "d'eItS'i:d'0N"),  # d'i:tSaId'0N
     ("Sejong-ro", "Say-jong-roh", "s'eIdZ'0Nr'oU"),
     ("Yeouido", "Yuh-ee-doh", "j'V'i:d'oU"),  # jI2;u:'i:doU
+    # Places with no suffix (issue 18): a spelling no English word has marks them.
+    ("Cheonan", "Chuh-nahn", "tS'Vn'A:n"),  # tS@n'an
+    ("Yeosu", "Yuh-soo", "j'Vs'u:"),  # j'oUsu:
+    ("Chuncheon", "Chun-chun", "tS'VntS'Vn"),  # tS'VntS@n
+    ("Seongnam", "Sung-nahm", "s'VNn'A:m"),  # sI2;'0NnA:m
+    ("Hwaseong", "Whah-sung", "w'A:s'VN"),  # 'eItSw'eIs0N
+    ("Taebaek", "Tay-bek", "t'eIb'Ek"),  # t'i:bi:k
+    ("Goesan", "Gweh-sahn", "gw'eIs'A:n"),  # g'oUs@n
+    ("Eumseong", "Um-sung", "'Vms'VN"),  # j'u:msI2;,0N
+    ("Gyeryong", "Ghay-ryeonng", "g'eIrj'oUNN"),  # dZ'aI3j,0N
+    # Given-name syllables that are English words (issue 18): 준, 훈.
+    ("Min-jun", "Min-joon", "m'IndZ'u:n"),  # m'IndZ'Vn
+    ("Kim Jun-ho", "Kim Joon-hoh", "k'Im dZ'u:nh'oU"),  # dZ'Vnh'oU
+    ("Park Ji-hun", "Park Jee-hoon", "p'A@k dZ'i:h'u:n"),  # h'Vn
+    ("Kim Jun", "Kim Joon", "k'Im dZ'u:n"),
+    # 정 and 중 inside a name or place: "jung" is read as Carl Jung (j'UN) wherever it is.
+    ("Min-jeong", "Min-junng", "m'IndZ'VNN"),  # m'Inj'UN
+    ("Kim Jung-ho", "Kim Junng-hoh", "k'Im dZ'VNNh'oU"),  # j'UNh'oU
+    ("Uijeongbu", "Ee-junng-boo", "'i:dZ'VNNb'u:"),  # j'u:aIdZ,0Nbu:
 ]
 
 
@@ -77,6 +99,18 @@ def test_korean_respelling_reads_as_expected_in_espeak(
         "Coca-Cola",
         "Kim Jong Un",
         "Choi Sun",
+        # English words with a Korean-looking spelling, capitalised as at a sentence start.
+        "People say",
+        "Someone said",
+        "Neutral ground",
+        "Seoul",
+        "Michael Joel Leon",
+        "Boeing",
+        "Rodeo",
+        "Joe Doe",
+        "Museum",
+        "Gwangju",
+        "Choi You Sun",
     ],
 )
 def test_english_and_already_right_words_are_left_alone(text: str) -> None:
@@ -90,6 +124,10 @@ def test_english_and_already_right_words_are_left_alone(text: str) -> None:
         ("Moon Jae-in met Yoon Suk Yeol", "Moon Jay-in met Yoon Suk Yul"),
         ("in Gangwon-do on Friday", "in Gahng-won-doh on Friday"),
         ("Choi You Sun", "Choi You Sun"),
+        # 전 as a surname keeps "jun"; 준 in a given name is "joon".
+        ("Jun Hyun-moo met Lee Min-jun", "Jun Hyunn-moo met Lee Min-joon"),
+        ("from Cheonan to Yeosu", "from Chuh-nahn to Yuh-soo"),
+        ("Cheonan's mayor", "Chuh-nahn's mayor"),
     ],
 )
 def test_korean_in_sentences(text: str, spoken: str) -> None:
@@ -113,3 +151,43 @@ def test_the_lexicon_overrides_the_korean_rules() -> None:
     shipped = load_lexicon([SHIPPED_LEXICON], {"anchor"})
     assert speakable("Lee Jae-myung in Busan", shipped, "anchor") == "Lee Jay-mee-yung in Boo-sahn"
     assert speakable("the Chosun Ilbo", shipped, "anchor") == "the Cho-sun Ilbo"
+
+
+WORD_LIST = Path("/usr/share/dict/words")
+
+
+@pytest.mark.skipif(not WORD_LIST.exists(), reason="no English word list (Debian's wamerican)")
+def test_english_words_are_not_taken_for_korean_places() -> None:
+    # Measured on wamerican 2020.12.07: 67 of its 74,744 words of letters only pass the
+    # place rule, 5 more the suffix rule; all are in ENGLISH and none passes beyond them.
+    # Left: "Jung" (정, a surname read alone) and "Taegu" (the old spelling of Daegu).
+    words = {w.strip() for w in WORD_LIST.read_text(encoding="utf-8").split() if w.isalpha()}
+    respelled = {w for w in words if respell(w.title()) != w.title()}
+    assert respelled == {"Jung", "Taegu"}
+
+
+def test_each_english_exception_is_needed() -> None:
+    # Every word of ENGLISH would be respelled as Korean without the exception.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(korean, "ENGLISH", frozenset())
+        assert all(
+            korean._place(word) or korean._glued_place(word.title())
+            for word in sorted(korean.ENGLISH)
+        )
+
+
+RR_SYLLABLES = st.tuples(
+    st.sampled_from(["g", "n", "d", "r", "m", "b", "s", "j", "ch", "k", "t", "p", "h", ""]),
+    st.sampled_from(["a", "o", "u", "i", "eo", "yeo", "ae"]),
+    st.sampled_from(["", "n", "ng", "k", "m"]),
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(RR_SYLLABLES, min_size=1, max_size=3), st.sampled_from(["eo", "yeo"]))
+def test_a_word_of_syllables_with_a_korean_only_vowel_is_read_as_korean(parts, vowel) -> None:
+    word = ("s" + vowel + "ng" + "".join(parts)).title()
+    assume(word.lower() not in korean.ENGLISH)
+    spelled = respell(word)
+    assert spelled != word
+    assert respell(f"the {word} plant") == f"the {spelled} plant"

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from broadcaster.lexicon import load_lexicon
-from broadcaster.speech import RULES, Rule, speakable
+from broadcaster.speech import MONTH_NAMES, RULES, Rule, said_as_word, speakable
 
 SHIPPED_LEXICON = Path(__file__).resolve().parent.parent / "voices" / "lexicon.toml"
 PROFILES = {"anchor", "reporter", "soundbite"}
@@ -65,6 +65,16 @@ CASES = [
     ("an ICBM launch", "an I.C.B.M launch"),
     ("the USFK said", "the U.S.F.K said"),
     ("the IMF's chief", "the IMF's chief"),
+    # Acronyms said as words, as a family (issue 18): eSpeak drops the possessive of any
+    # of them, spells their plurals, and shortens an open first syllable.
+    ("SWIFT's rules", "Swift's rules"),
+    ("KEPCO's bills", "Kepco's bills"),
+    ("two KEPCOs", "two Kepcos"),
+    ("the KOTRA office", "the Ko-tra office"),
+    ("OPEC and UNICEF", "O-pec and UNICEF"),
+    ("POSCO and KOSPI", "POSCO and KOSPI"),
+    ("the INSS's study", "the INSS's study"),
+    ("the BIE's vote", "the BIE's vote"),
     # Numbers.
     ("1,900 trillion won", "1,900 trillion won"),
     ("12,345,678 people", "12,345,678 people"),
@@ -75,7 +85,7 @@ CASES = [
     ("from 2020–2025", "from 20 20 to 20 25"),
     ("won 3-2", "won 3 to 2"),
     ("call 02-1234-5678", "call 0 2, 1 2 3 4, 5 6 7 8"),
-    ("COVID-19 cases", "COVID-19 cases"),
+    ("COVID-19 cases", "Co-vid-19 cases"),
     ("worth $3.5 billion", "worth 3.5 billion dollars"),
     ("it cost $40", "it cost 40 dollars"),
     ("it cost $1", "it cost 1 dollar"),
@@ -128,6 +138,24 @@ CASES = [
     ("a 12 km tunnel", "a 12-kilometer tunnel"),
     ("a 20-km march", "a 20-kilometer march"),
     ("it is 12 km long", "it is 12 kilometers long"),
+    # Sums as modifiers (issue 18): "a 250,000-dollar prize", as for billions.
+    ("a $250,000 prize", "a 250,000-dollar prize"),
+    ("an $8 fee", "an 8-dollar fee"),
+    ("a €40 ticket", "a 40-euro ticket"),
+    ("a US$5 fee", "a 5 U.S. dollar fee"),
+    ("he won a $250,000.", "he won 250,000 dollars."),
+    ("a $5 to cover it", "5 dollars to cover it"),
+    ("paid $250,000 in fines", "paid 250,000 dollars in fines"),
+    # Month names before numbers that are not days (issue 18).
+    ("Prices rose in March 3 percent", "Prices rose in March 3 percent"),
+    ("exports fell in June 2.5%", "exports fell in June 2.5%"),
+    ("sales in April 12 million units", "sales in April 12 million units"),
+    ("by November 4 points", "by November 4 points"),
+    ("In May 5 people were hurt", "In May 5 people were hurt"),
+    ("during July 20 trains were cut", "during July 20 trains were cut"),
+    ("on March 3 the ministry said", "on March 3rd the ministry said"),
+    ("from March 3 to March 9", "from March 3rd to March 9th"),
+    ("the March 3 election", "the March 3rd election"),
     # Dates in every order; years as years.
     ("on 19 February 2025", "on February 19th, 20 25"),
     ("on 1 March", "on March 1st"),
@@ -166,6 +194,8 @@ CASES = [
     ("1 1/2 cups", "1 and a half cups"),
     ("2 3/4 miles", "2 and three quarters miles"),
     ("2/5 of voters", "2 fifths of voters"),
+    ("3/2 of it, 2/2", "3 halves of it, 2 halves"),
+    ("5/4 and 2/3", "5 quarters and two thirds"),
     ("a 50-50 chance", "a 50 50 chance"),
     ("rose .5 percent", "rose 0.5 percent"),
     # Abbreviations.
@@ -182,11 +212,21 @@ CASES = [
     ("at 7 a.m. Korea time", "at 7 a.m Korea time"),
     ("at 7 a.m. The", "at 7 a.m. The"),
     ("left the U.S. It", "left the U.S. It"),
+    # A sentence ending in initials still ends there (issue 18): "j,u:'Es | h'VndeI".
+    ("talks in the U.S. Hyundai said", "talks in the U.S. Hyundai said"),
+    ("It reached the U.K. Then it left", "It reached the U.K. Then it left"),
+    ("sold in the U.S. Seoul said", "sold in the U.S. Seoul said"),
+    ("the U.S. Senate and the U.K. Parliament", "the U.S Senate and the U.K Parliament"),
+    ("a U.S. Army base", "a U.S Army base"),
+    ("the U.S. FDA said", "the U.S FDA said"),
+    ("we met in the U.S. I think", "we met in the U.S. I think"),
+    ("U.S. Secretary of State", "U.S Secretary of State"),
+    ("the U.N. General Assembly", "the U.N General Assembly"),
     ("the U.S.'s role", "the U.S.'s role"),
     # Acronyms, addresses, hashtags.
     ("The WHO said", "The W.H.O said"),
     ("The ROK, BOK and NIS", "The R.O.K, B.O.K and N.I.S"),
-    ("COVID and UNESCO", "COVID and UNESCO"),
+    ("COVID and UNESCO", "Co-vid and U-nesco"),
     ("see world.kbs.co.kr/english", "see world dot kbs dot co dot kr slash english"),
     ("follow #KBSNews", "follow hashtag KBS News"),
     # Quotes, dashes and symbols are never read out.
@@ -280,6 +320,7 @@ LEXICON_CASES = [
     ("Kim Jong Un and Kim Jong-un", "Kim Jong Oon and Kim Jong-oon"),
     ("from Busan to Gyeonggi Province", "from Boo-sahn to Ghee-yung-ghee Province"),
     ("the POW Ri's $40", "the POW Ree's 40 dollars"),
+    ("the THAAD battery and THAAD's radar", "the Thad battery and Thad's radar"),
 ]
 
 
@@ -340,6 +381,7 @@ RULE_CASES = {
     "ampersand": ("Seoul & Tokyo", "Seoul and Tokyo"),
     "symbols": ("*x*", " x "),
     "spelled acronym": ("ICBM", "I.C.B.M"),
+    "acronym said as a word": ("KOTRA UNICEF POSCO", "Ko-tra UNICEF POSCO"),
     "plural acronym": ("POWs", "P.O.W.'s"),
     "acronym possessive": ("NATO's", "Nato's"),
     "dotted initialism before a name": ("U.S. Forces", "U.S Forces"),
@@ -375,3 +417,78 @@ def test_speakable_never_raises_nor_reads_quotes_or_dashes(text: str) -> None:
     lexicon = load_lexicon([SHIPPED_LEXICON], PROFILES)
     for spoken in (speakable(text), speakable(text, lexicon, "reporter")):
         assert not FORBIDDEN & set(spoken)
+
+
+# What eSpeak then says (issue 18), en-us mnemonics: each written form was misread before.
+ESPEAK_CASES = [
+    # "U.S Hyundai": one clause, no pause ("j,u:'Es h'VndeI s'Ed").
+    ("talks in the U.S. Hyundai said", ["t'O:ks InD@2 j,u:'Es", "h'VndeI s'Ed"]),
+    ("It reached the U.K. Then it left", ["It r'i:tSt D@2 j,u:k'eI", "D'En It l'Eft"]),
+    ("the U.S. Senate said", ["D@2 j,u:'Es s'En@t s'Ed"]),
+    # "250,000 dollars prize".
+    ("a $250,000 prize", ["a# t'u:h'VndrI2d f'Ifti T'aUz@ndd'0l3 pr'aIz"]),
+    # "sw'Ift r'u:lz", "k'0vId", "Vn'EskoU", "k'0tr@", "k,eI,i:p'i:s,i:;'oU z".
+    ("SWIFT's rules", ["sw'Ifts r'u:lz"]),
+    ("COVID cases", ["k'oUv'Id k'eIsI#z"]),
+    ("UNESCO said", ["j'u:n'EskoU s'Ed"]),
+    ("the KOTRA office", ["D@2 k'oUtr'A: '0fIs"]),
+    ("two KEPCOs", ["t'u: k'EpkoUz"]),
+    ("UNICEF said", ["j'u:nI2s,Ef s'Ed"]),
+    # "m'A@tS Tr'3:d p3s'Ent".
+    ("in March 3 percent", ["In m'A@tS Tr'i: p3s'Ent"]),
+]
+
+
+@pytest.mark.parametrize(("written", "clauses"), ESPEAK_CASES)
+def test_what_espeak_says(engine, written: str, clauses: list[str]) -> None:
+    assert engine.phonemes(speakable(written), "en-us", ipa=False) == clauses
+
+
+NOT_MODIFIED = st.sampled_from(["Hyundai", "Then", "Seoul", "Samsung", "Talks", "Kim"])
+MODIFIED = st.sampled_from(["Senate", "Army", "Embassy", "President", "Secretary", "FDA"])
+
+
+@given(st.sampled_from(["U.S.", "U.K.", "U.N.", "E.U."]), NOT_MODIFIED, MODIFIED)
+def test_initials_end_a_sentence_unless_they_modify_the_next_word(
+    initials: str, other: str, modified: str
+) -> None:
+    assert speakable(f"it left the {initials} {other} said") == (
+        f"it left the {initials} {other} said"
+    )
+    assert speakable(f"the {initials} {modified} said") == f"the {initials[:-1]} {modified} said"
+
+
+@given(
+    st.integers(1, 999_999),
+    st.sampled_from(["prize", "fine", "deal", "ticket"]),
+    st.sampled_from([("$", "dollar"), ("€", "euro"), ("£", "pound")]),
+)
+def test_a_sum_before_a_noun_is_a_modifier(amount: int, noun: str, money: tuple[str, str]) -> None:
+    symbol, name = money
+    assert speakable(f"a {symbol}{amount:,} {noun}") == f"a {amount:,}-{name} {noun}"
+
+
+@given(
+    st.sampled_from(MONTH_NAMES),
+    st.integers(1, 31),
+    st.sampled_from(["percent", "%", " million", " points", " times", " dollars"]),
+)
+def test_a_month_before_a_count_is_no_date(month: str, count: int, measure: str) -> None:
+    written = (
+        f"it rose in {month} {count}{measure.strip() if measure == '%' else ' ' + measure.strip()}"
+    )
+    assert speakable(written) == written
+    assert speakable(f"on {month} {count} it rose") != f"on {month} {count} it rose"
+
+
+@pytest.mark.parametrize(
+    ("capitals", "word"),
+    [
+        *((w, True) for w in ("NATO", "COVID", "UNESCO", "UNICEF", "KEPCO", "SWIFT", "KOSDAQ")),
+        *((w, True) for w in ("THAAD", "ASEAN", "KAIST", "CERN")),
+        *((w, False) for w in ("IMF", "BIE", "KBS", "OECD", "INSS", "SMPA", "CCTV", "UNHCR")),
+        *((w, False) for w in ("IAEA", "ICBM", "USFK", "UAE", "NLL", "AEIOU")),
+    ],
+)
+def test_said_as_word(capitals: str, word: bool) -> None:
+    assert said_as_word(capitals) is word

@@ -18,7 +18,13 @@ from __future__ import annotations
 
 import re
 
-from broadcaster.dialects.common import Builder, iso_date, lines, squash
+from broadcaster.dialects.common import (
+    Builder,
+    iso_date,
+    programme_furniture,
+    read_page,
+    squash,
+)
 from broadcaster.dialects.reporters import handover, name_reporters, signoff
 from broadcaster.script import Bulletin
 
@@ -28,6 +34,8 @@ AIRED = re.compile(r"\bAIRED ON (\d{1,2}) ([A-Za-z]{3})[a-z]* (\d{4})", re.IGNOR
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 TITLE = re.compile(r"^Title\s*:\s*(?P<title>.*)$", re.IGNORECASE)
 PROGRAMME = re.compile(r"^(?:NEWSCENTER|ARIRANG NEWS|NEWS ?IN ?FOCUS)\b[^a-z]*$")
+PROGRAMME_PART = re.compile(r"^(?:news\s+)?headlines?$|^(?:opening|closing)$|\btitle$", re.I)
+"""``Title:`` lines that name a part of the programme, not a story: ``NEWSCENTER TITLE``."""
 NO_LETTERS = re.compile(r"^[^A-Za-z]*$")
 """A line of numbers and symbols (``2015. 11. 2~``): page furniture, never read."""
 
@@ -43,31 +51,49 @@ def detect(text: str) -> str | None:
 
 def parse(text: str) -> Bulletin:
     """Stories at ``Title:`` lines; anchor until the hand-over, reporter until the sign-off."""
-    out, date = Builder(), None
-    reporting = False
-    for line in lines(text):
+    programme = _Programme()
+    read_page(text, programme.out, programme.read)
+    return name_reporters(programme.out.bulletin(NAME, None, programme.date, None))
+
+
+class _Programme:
+    """Reading state: the air date found, and whether the reporter has the turn."""
+
+    def __init__(self) -> None:
+        self.out = Builder()
+        self.date: str | None = None
+        self.reporting = False
+
+    def read(self, line: str) -> None:
         if NOTICE.search(line) or PROGRAMME.match(line) or NO_LETTERS.match(line):
-            date = date or _aired(line)
-            out.skip("page furniture", line)
+            self.date = self.date or _aired(line)
+            self.out.skip("page furniture", line)
+        elif reason := programme_furniture(line):
+            self.out.skip(reason, line)
         elif title := TITLE.match(line):
-            out.story(squash(title.group("title")) or None)
-            out.skip("headline", line)
-            reporting = False
+            self._title(line, squash(title.group("title")))
         else:
-            out.say(line)
-            reporting = _next_turn(out, line, reporting)
-    return name_reporters(out.bulletin(NAME, None, date, None))
+            self.out.say(line)
+            self._next_turn(line)
 
+    def _title(self, line: str, title: str) -> None:
+        """A story starts, unless the title names a part of the programme after its start
+        (``Title: Opening`` after the headlines): those are one opening story."""
+        if PROGRAMME_PART.search(title) and self.out.story_count:
+            self.out.skip("programme furniture: part title", line)
+            return
+        self.out.story(title or None)
+        self.out.skip("headline", line)
+        self.reporting = False
 
-def _next_turn(out: Builder, line: str, reporting: bool) -> bool:
-    """Hand over after a line ending with a hand-over; hand back after a sign-off."""
-    if not reporting and handover(line):
-        out.voice("reporter")
-        return True
-    if reporting and signoff(line):
-        out.voice("anchor")
-        return False
-    return reporting
+    def _next_turn(self, line: str) -> None:
+        """Hand over after a line ending with a hand-over; hand back after a sign-off."""
+        if not self.reporting and handover(line):
+            self.out.voice("reporter")
+            self.reporting = True
+        elif self.reporting and signoff(line):
+            self.out.voice("anchor")
+            self.reporting = False
 
 
 def _aired(line: str) -> str | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 
 from broadcaster.script import Bulletin, Role, Segment, Skipped, Story
@@ -17,9 +17,84 @@ def squash(text: str) -> str:
     return WHITESPACE.sub(" ", text).strip()
 
 
+def title_case(name: str) -> str:
+    """``HANA LEE`` -> ``Hana Lee``: a name written in capitals, as people write it."""
+    return re.sub(r"[^\W\d_]+", lambda word: word[0][0] + word[0][1:].lower(), name)
+
+
 def lines(text: str) -> Iterator[str]:
     """The non-blank lines of ``text``, stripped."""
     return (line.strip() for line in text.splitlines() if line.strip())
+
+
+LIST_ITEM = re.compile(
+    r"^(?:(?P<number>[0-9]{1,2})[.)]|(?P<bullet>[•·▪▶►■◆○●*-]))\s+(?P<item>\S.*)$"
+)
+"""A numbered (``1. Minister visits Tokyo``, ``2) ...``) or bulleted line."""
+HEADLINE_WORDS = 16
+"""A listed headline is short; longer numbered lines are points of the story itself."""
+
+
+def read_lines(text: str) -> Iterator[tuple[str, bool]]:
+    """The non-blank lines of ``text``, each with whether it belongs to a list of headlines
+    or related stories: two or more numbered or bulleted lines in a row (counting up by
+    one, or the same bullet), each short and not a sentence (no closing full stop)."""
+    all_lines = list(lines(text))
+    listed: set[int] = set()
+    run: list[int] = []
+    for n, line in enumerate([*all_lines, ""]):
+        if run and _next_item(all_lines[run[-1]], line):
+            run.append(n)
+            continue
+        if len(run) >= 2:
+            listed.update(run)
+        run = [n] if _headline_item(line) else []
+    return ((line, n in listed) for n, line in enumerate(all_lines))
+
+
+SHOW_TIME = re.compile(
+    r"^(?:[A-Z][\w&'’]*\s+){0,4}[A-Z][\w&'’]*\s+(?:at\s+)?[0-9]{1,2}(?:[:.][0-9]{2})?"
+    r"(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*KST)?$"
+)
+"""A programme's name and clock time: ``NEWSROOM 21:00``, ``Evening Report at 9``."""
+LOWER_THIRD = re.compile(
+    r"^[\[(]?\s*(?:lower[ -]?thirds?|supers?|CG|captions?|graphics?|on[ -]screen)\s*[:\])]", re.I
+)
+"""A caption shown on screen, not read: ``Lower third: ...``, ``[CG: ...]``, ``SUPER: ...``."""
+
+
+def programme_furniture(line: str) -> str | None:
+    """Why ``line`` is programme furniture that is never read, or None."""
+    if SHOW_TIME.match(line):
+        return "programme furniture: show and time"
+    if LOWER_THIRD.match(line):
+        return "programme furniture: lower third"
+    return None
+
+
+def read_page(text: str, out: Builder, read: Callable[[str], None]) -> None:
+    """``read`` each line of ``text`` in turn; lists of headlines are skipped into ``out``."""
+    for line, listed in read_lines(text):
+        if listed:
+            out.skip("headline list", line)
+        else:
+            read(line)
+
+
+def _headline_item(line: str) -> re.Match[str] | None:
+    item = LIST_ITEM.match(line)
+    if not item or len(item["item"].split()) > HEADLINE_WORDS:
+        return None
+    return None if re.search(r"[^.][.!?]$", item["item"]) else item
+
+
+def _next_item(previous: str, line: str) -> bool:
+    before, item = LIST_ITEM.match(previous), _headline_item(line)
+    if not before or not item:
+        return False
+    if before["number"] and item["number"]:
+        return int(item["number"]) == int(before["number"]) + 1
+    return bool(before["bullet"]) and before["bullet"] == item["bullet"]
 
 
 def iso_date(year: int, month: int, day: int) -> str | None:
@@ -109,8 +184,11 @@ TITLE_WORDS = frozenset({
     "sen.", "senator", "spokesman", "spokesperson", "spokeswoman",
 })  # fmt: skip
 """Words that end a title before a name: ``Foreign Ministry Spokesperson Kang Min-ho``."""
+TITLE_COMPLEMENTS = frozenset({"of", "for", "on", "to"})
+"""Words that carry a title on: ``Minister for Energy``, ``Secretary of State``."""
 LEADING_WORDS = frozenset(
     {"our", "here's", "here", "now", "and", "so", "next", "then", "first", "the", "a", "an", "this"}
+    | {"is", "i'm", "i", "am"}
 )
 """Words that may open a hand-over sentence but are never part of a name."""
 KOREAN_NAME = re.compile(r"\b[A-Z][a-z]{1,4}\s+[A-Z][a-z]{1,6}-[a-z]{1,6}(?=\s*$)")
@@ -121,14 +199,23 @@ NESTED = r"\((?:[^()]|\([^()]*\))*\)"
 
 def person(description: str) -> str | None:
     """The person a description names: no glued sentence, no notes in brackets, no
-    "Our", no title before the name; the description itself when it names nobody."""
+    "Our", no title before the name (``Minister for Energy Han Do-yoon``) or after it
+    (``Han Do-yoon, Deputy Minister``); the description itself when it names nobody."""
+    name, comma, after = description.rpartition(",")
+    titled = any(w.lower() in TITLE_WORDS for w in after.split())
+    if comma and titled and not re.search(r"[a-z][.!?]", after):
+        description = name
     description = re.sub(NESTED, " ", re.split(r"[.!?](?=\S)|[.!?]\s", description)[-1])
     if korean := KOREAN_NAME.search(description):
         return korean.group(0)
     words = description.split()
     titles = [n for n, w in enumerate(words) if w.lower() in TITLE_WORDS]
     if titles and titles[-1] < len(words) - 1:
-        words = words[titles[-1] + 1 :]
+        rest = words[titles[-1] + 1 :]
+        if rest[0] not in TITLE_COMPLEMENTS:
+            words = rest
+        elif len(rest) > 2:
+            words = rest[-2:]  # "Secretary of State Antony Blinken": the name comes last
     while words and words[0].lower() in LEADING_WORDS:
         words = words[1:]
     return " ".join(words).strip(" ,;:") or None

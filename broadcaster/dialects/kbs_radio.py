@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from broadcaster.dialects.common import Builder, person
+from broadcaster.dialects.common import WORD, Builder, person
 from broadcaster.dialects.reporters import name_reporters
 from broadcaster.script import Bulletin, Role
 
@@ -22,6 +22,9 @@ TOKEN = re.compile(
     re.IGNORECASE,
 )
 OPENING_QUOTES = {'"': '"', "“": "”"}
+SPACE = re.compile(r"\s*")
+FULL_NAME = re.compile(r"^[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*$")
+"""A person's name, every word capitalised; ``a panel discussion on trade`` is not one."""
 
 
 def detect(text: str) -> str | None:
@@ -70,26 +73,28 @@ class _Reader:
             return token.end()
         self.out.skip("sound bite marker", token.group(0))
         speaker = person(token.group("who")) if token.group("colon") else None
-        if not speaker:
-            return token.end()
-        return self._soundbite(speaker, text, token.end())
-
-    def _soundbite(self, speaker: str, text: str, start: int) -> int:
-        """The quotation after the marker (or the rest of its line) is the speaker's."""
-        rest = text[start:]
-        opening = rest.lstrip()[:1]
-        at = start + len(rest) - len(rest.lstrip())
-        closing = OPENING_QUOTES.get(opening)
-        end = text.find(closing, at + 1) if closing else -1
-        if end < 0:
-            end = text.find("\n", at)
-            end = len(text) if end < 0 else end
-        else:
-            end += 1
+        end = _tape_end(text, token.end(), bool(speaker and FULL_NAME.match(speaker)))
+        if not speaker or end is None:
+            return token.end()  # a cue for tape with no words: the reporter goes on
         self.out.voice("soundbite", speaker)
-        self.out.say(text[start:end])
+        self.out.say(text[token.end() : end])
         self.out.voice(self.role)
         return end
+
+
+def _tape_end(text: str, start: int, named: bool) -> int | None:
+    """Where the words on tape after a marker end: after the quotation that follows it (on
+    its line or the next; before the next label), else at the end of the line for a named
+    person or a quotation left open; None when no words follow."""
+    at = SPACE.match(text, start).end()
+    closing = OPENING_QUOTES.get(text[at : at + 1])
+    label = TOKEN.search(text, at)
+    limit = label.start() if label else len(text)
+    if closing and (found := text.find(closing, at + 1, limit)) >= 0:
+        return found + 1
+    end = text.find("\n", at if closing else start, limit)
+    end = limit if end < 0 else end
+    return end if (closing or named) and WORD.search(text, start, end) else None
 
 
 def _find_date(line: str) -> str | None:

@@ -10,7 +10,9 @@ from broadcaster.dialects.common import (
     WORD,
     Builder,
     iso_date,
-    lines,
+    person,
+    programme_furniture,
+    read_page,
     skip_speaker,
     squash,
 )
@@ -44,6 +46,10 @@ PERSON = re.compile(
 )
 # ``(N. Korean Central TV):``, ``(Hotel employee (VOICE MODIFIED)):``: no name, a description.
 UNNAMED = re.compile(rf"^\((?P<name>[^()]+)(?P<note>{NESTED})?\s*\)\s*:\s*")
+# ``Trade Policy Chief Han Do-yoon : "quote"``: a title and name with no brackets.
+LABEL = re.compile(
+    r"^(?P<name>[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|of|for|on|to|the|and)){1,8})\s*:\s*(?=\S)"
+)
 QUESTION = re.compile(r"\(([^()]*\?)\s*\)")
 """The reporter's own question inside a soundbite: ``(Will you still go?) Of course.``"""
 CLOSING_QUOTES = {'"': '"', "“": "”"}
@@ -58,8 +64,7 @@ def detect(text: str) -> str | None:
 def parse(text: str) -> Bulletin:
     """One story per headline; markers set the voice, soundbites hand back after the quote."""
     page = _Page()
-    for line in lines(text):
-        page.read(line)
+    read_page(text, page.out, page.read)
     return page.out.bulletin(NAME, page.title, page.date, STATION)
 
 
@@ -111,7 +116,7 @@ class _Page:
             reason = "page furniture: read-aloud notice"
         elif PAGE_WIDGETS.match(line):
             reason = "page furniture: video player"
-        else:
+        elif not (reason := programme_furniture(line) or ""):
             return False
         self.out.skip(reason, line)
         return True
@@ -140,7 +145,7 @@ class _Page:
         self.out.say(rest)
 
     def _soundbite(self, line: str) -> None:
-        found = PERSON.match(line) or UNNAMED.match(line)
+        found = PERSON.match(line) or UNNAMED.match(line) or LABEL.match(line)
         if not found:
             self._quote(None, line)
         elif not WORD.search(line[found.end() :]):
@@ -148,7 +153,8 @@ class _Page:
         else:
             title_at = found.start("title") if found.re is PERSON else found.end()
             skip_speaker(self.out, line[:title_at], line[title_at : found.end()])
-            self._quote(squash(found.group("name")), line[found.end() :])
+            name = squash(found.group("name"))
+            self._quote(name if found.re is UNNAMED else person(name), line[found.end() :])
 
     def _quote(self, speaker: str | None, words: str) -> None:
         """The soundbite is the quotation, or the whole line when it is not quoted."""

@@ -22,7 +22,14 @@ from __future__ import annotations
 
 import re
 
-from broadcaster.dialects.common import Builder, iso_date, lines, person, squash
+from broadcaster.dialects.common import (
+    Builder,
+    iso_date,
+    person,
+    programme_furniture,
+    read_page,
+    squash,
+)
 from broadcaster.dialects.reporters import name_reporters
 from broadcaster.script import Bulletin, Role
 
@@ -41,8 +48,10 @@ PERSON_NAME = r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}"
 # after it, or the same in brackets at the end of the page.
 BYLINE = re.compile(
     rf"^(?:By\s+(?P<by>{PERSON_NAME})\s*$"
-    rf"|\(?\s*(?:Reporter\s*:|Reported by)\s*(?P<name>{PERSON_NAME})\b[^)]*\)?\s*$)"
+    rf"|\(?\s*(?:Reporter\s*:|Reported by)\s*(?P<name>{PERSON_NAME})\b[^)]*\)?\s*$"
+    rf"|(?:[A-Z]{{2,5}}\s+(?:News\s+)?)?[Rr]eporter\s+(?P<titled>{PERSON_NAME})\s*$)"
 )
+"""``By X``, ``Reporter: X``, ``(Reported by X, edited by Y)``, ``SBS reporter X``."""
 DATE = re.compile(r"\b(\d{4})[.-](\d{1,2})[.-](\d{1,2})\b")
 
 
@@ -55,8 +64,7 @@ def detect(text: str) -> str | None:
 def parse(text: str) -> Bulletin:
     """Header, then ``<Anchor>``-led stories with reporter packages and soundbites."""
     page = _Page()
-    for line in lines(text):
-        page.read(line)
+    read_page(text, page.out, page.read)
     bulletin = page.out.bulletin(NAME, page.title, page.date, None)
     return name_reporters(bulletin, page.byline)
 
@@ -77,10 +85,13 @@ class _Page:
             self._marker(marker.group("role").lower(), marker.group(0))
             self.out.say(line[marker.end() :])
         elif byline := BYLINE.match(line):
-            self.byline = self.byline or squash(byline.group("by") or byline.group("name"))
+            found = byline.group("by") or byline.group("name") or byline.group("titled")
+            self.byline = self.byline or squash(found)
             self.out.skip("byline", line)
         elif self.role is None:
             self._header(line)
+        elif reason := programme_furniture(line):
+            self.out.skip(reason, line)
         elif not self._soundbite(line):
             self.out.say(line)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from broadcaster.dialects.common import squash
-from broadcaster.script import Bulletin, Segment, Story
+from broadcaster.dialects.common import Builder, read_page
+from broadcaster.script import Bulletin
 
 NAME = "prose"
 
@@ -16,7 +16,9 @@ def detect(text: str) -> str | None:
 
 
 def parse(text: str) -> Bulletin:
-    """One story, one anchor segment per paragraph."""
-    paragraphs = [squash(p) for p in re.split(r"\n\s*\n", text)]
-    segments = tuple(Segment("anchor", None, p) for p in paragraphs if p)
-    return Bulletin(NAME, None, None, None, (Story(None, segments),))
+    """One story, one anchor segment per paragraph; lists of headlines are skipped."""
+    out = Builder()
+    for paragraph in re.split(r"\n\s*\n", text):
+        read_page(paragraph, out, out.say)
+        out.voice("anchor")  # the next paragraph is a segment of its own
+    return out.bulletin(NAME, None, None, None)

@@ -12,7 +12,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from broadcaster.dialects.common import Builder, iso_date, lines, skip_speaker, squash
+from broadcaster.dialects.common import (
+    Builder,
+    iso_date,
+    lines,
+    read_page,
+    skip_speaker,
+    squash,
+    title_case,
+)
 from broadcaster.script import Bulletin, Role
 
 NAME = "public-radio"
@@ -85,8 +93,7 @@ def detect(text: str) -> str | None:
 def parse(text: str) -> Bulletin:
     """One story of turns; surnames resolve to the people introduced earlier."""
     transcript = _Transcript()
-    for line in lines(text):
-        transcript.read(line)
+    read_page(text, transcript.out, transcript.read)
     return transcript.out.bulletin(NAME, None, transcript.date, transcript.station)
 
 
@@ -146,7 +153,7 @@ class _Transcript:
         if role is None and key in self.people:
             return self.people[key]
         unidentified = bool(UNIDENTIFIED.match(key))
-        speaker = key.capitalize() if unidentified else _title_case(key)
+        speaker = key.capitalize() if unidentified else title_case(key)
         person = Person("soundbite" if unidentified else _role(role), speaker)
         self.people[key] = person
         words = [w for w in key.split() if w not in NAME_SUFFIXES]
@@ -168,10 +175,6 @@ def _role(role: str | None) -> Role:
         if word in ROLE_WORDS:
             return ROLE_WORDS[word]
     return "soundbite"
-
-
-def _title_case(name: str) -> str:
-    return re.sub(r"[^\W\d_]+", lambda word: word[0][0] + word[0][1:].lower(), name)
 
 
 def _date(line: str) -> str | None:

@@ -34,7 +34,16 @@ SIGNOFF = re.compile(
     rf"(?P<name>{NAME_RUN}),\s+(?P<station>(?:[A-Z][\w'’&-]*\s+){{0,4}}?[A-Z][\w'’&-]*?)"
     rf"\s+News\.?\s*$"
 )
-REPORTING = re.compile(rf"(?P<name>{NAME_RUN}),\s+reporting\.?\s*$")
+STATION = r"(?P<station>[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,3}?)(?:\s+News)?"
+# "Jung Yeon-woo, reporting.", "This is Jung Yeon-woo reporting for SBS.", "SBS News,
+# Jung Yeon-woo." (the Korean order: station, then name).
+REPORTING = (
+    re.compile(
+        rf"(?:\b(?:This is|I'm|I am)\s+)?(?P<name>{NAME_RUN}),?\s+reporting"
+        rf"(?:\s+(?:from\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?\s*)?(?:for\s+{STATION})?)?\.?\s*$"
+    ),
+    re.compile(rf"(?:^|[.!?]\s*)(?P<station>[A-Z]{{2,5}})\s+News,\s+(?P<name>{NAME_RUN})\.?\s*$"),
+)
 
 
 def handover(text: str) -> str | None:
@@ -50,9 +59,10 @@ def signoff(text: str) -> tuple[str, str | None] | None:
     if found := SIGNOFF.search(text):
         name = person(found.group("name"))
         return (name, found.group("station")) if name else None
-    if found := REPORTING.search(text):
-        name = person(found.group("name"))
-        return (name, None) if name else None
+    for pattern in REPORTING:
+        if found := pattern.search(text):
+            name = person(found.group("name"))
+            return (name, found.group("station")) if name else None
     return None
 
 
