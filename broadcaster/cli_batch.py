@@ -18,7 +18,7 @@ import click
 from broadcaster import dirs
 from broadcaster.batch import cache as clip_cache
 from broadcaster.batch import feed as feeds
-from broadcaster.batch import naming, schedule
+from broadcaster.batch import naming, runners, schedule
 from broadcaster.batch import run as runs
 from broadcaster.cli import cli
 from broadcaster.commands import (
@@ -61,6 +61,7 @@ CACHE_DIR = click.option(
 @click.option(
     "--scheduler",
     metavar="ADDRESS",
+    callback=checked(runners.check_scheduler),
     help="Render on a Dask cluster (tcp://HOST:8786), or `local` to start one here.",
 )
 @click.option("--report", type=FILE, help="Write a JSON report: each input's fate.")
