@@ -34,6 +34,44 @@ from broadcaster.errors import BatchError
 CACHE_DIR = click.option(
     "--cache-dir", type=FILE, help="Clip cache folder (default: the user cache folder)."
 )
+PODCAST = (
+    ("title", "TEXT", "The feed's title (default: News bulletins).", None),
+    ("description", "TEXT", "What the feed is (default: from the title).", None),
+    ("author", "NAME", "itunes:author (default: the newest bulletin's station).", None),
+    ("owner-name", "NAME", "itunes:owner's name (default: the author).", None),
+    ("owner-email", "EMAIL", "itunes:owner's email (directories verify it).", feeds.check_email),
+    ("image", "URL", "Artwork: a .jpg or .png, square, 1400-3000 px.", feeds.check_image),
+    ("category", "CAT[/SUB]", "itunes:category (default: News/Daily News).", feeds.check_category),
+    ("language", "CODE", "The feed's language (default: en).", None),
+)
+"""The podcast's own options: name, metavar, help and check (feed.Podcast's fields)."""
+
+
+def podcast_options(prefix: str):
+    """The podcast's options, named ``--{prefix}title``...: ``feed`` has no prefix, ``batch``
+    ``feed-``. :func:`podcast_from` collects them."""
+
+    def decorate(command):
+        command = click.option(
+            f"--{prefix}explicit", "podcast_explicit", is_flag=True,
+            help="Mark the feed explicit (itunes:explicit true; default false).",
+        )(command)  # fmt: skip
+        for name, metavar, text, check in reversed(PODCAST):
+            dest = "podcast_" + name.replace("-", "_")
+            callback = checked(check) if check else None
+            command = click.option(
+                f"--{prefix}{name}", dest, metavar=metavar, callback=callback, help=text
+            )(command)
+        return command
+
+    return decorate
+
+
+def podcast_from(params: dict) -> feeds.Podcast:
+    """The feed.Podcast of a command's :func:`podcast_options` (removed from ``params``)."""
+    keys = [key for key in params if key.startswith("podcast_")]
+    given = {key.removeprefix("podcast_"): params.pop(key) for key in keys}
+    return feeds.Podcast(**{key: value for key, value in given.items() if value is not None})
 
 
 @click.command()
@@ -70,8 +108,9 @@ CACHE_DIR = click.option(
     "feed_url",
     metavar="BASE_URL",
     callback=checked(feeds.check_base_url),
-    help="Then update --out/feed.xml.",
+    help="Then update --out/feed.xml, the folder being served at BASE_URL.",
 )
+@podcast_options("feed-")
 @transcript_options
 @sound_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary: failures only.")
@@ -92,6 +131,7 @@ def batch(quiet: bool, **params) -> None:
 def make_batch(params: dict) -> runs.Batch:
     """A Batch from ``batch``'s parameters; every render option goes into render.Options.
     Paths are made absolute: Dask workers do not share this process's working folder."""
+    podcast = podcast_from(params)
     given = {key: _absolute(value) for key, value in params.items()}
     if given.get("bed") not in (None, "generated"):
         given["bed"] = str(Path(given["bed"]).absolute())
@@ -111,6 +151,7 @@ def make_batch(params: dict) -> runs.Batch:
         scheduler=params["scheduler"],
         report=params["report"],
         feed_url=params["feed_url"],
+        podcast=podcast,
     )
 
 
@@ -251,11 +292,12 @@ def cache_clear(cache_dir: Path | None) -> None:
 @click.argument("folder", type=FILE)
 @click.option("--base-url", required=True, help="The URL where FOLDER is served.")
 @click.option("-o", "--output", type=FILE, help="Where to write it (default: FOLDER/feed.xml).")
-@click.option("--title", default="News bulletins", show_default=True, help="The feed's title.")
-def feed(folder: Path, base_url: str, output: Path | None, title: str) -> None:
-    """Write a podcast RSS feed of the bulletins in FOLDER, newest first."""
+@podcast_options("")
+def feed(folder: Path, base_url: str, output: Path | None, **params) -> None:
+    """Write a podcast RSS feed of the bulletins broadcaster rendered in FOLDER, newest
+    first."""
     target = output or folder / feeds.FEED
-    count = feeds.write_feed(folder, base_url, target, title)
+    count = feeds.write_feed(folder, base_url, target, podcast_from(params))
     click.echo(f"{target}: {count} bulletins")
 
 

@@ -58,6 +58,8 @@ class Batch:
     """Where to write the JSON report."""
     feed_url: str | None = None
     """Base URL of ``out`` on the web: write ``out/feed.xml`` after the run."""
+    podcast: feed.Podcast = field(default_factory=feed.Podcast)
+    """What that feed says about itself."""
 
 
 @dataclass(frozen=True)
@@ -179,7 +181,7 @@ def run_batch(batch: Batch, stop: Stop, progress: Progress | None = None) -> Sum
                 finally:
                     state.clear_staging(batch.out)
                 if batch.feed_url:
-                    feed.write_feed(batch.out, batch.feed_url, batch.out / feed.FEED)
+                    feed.write_feed(batch.out, batch.feed_url, batch.out / feed.FEED, batch.podcast)
     except BroadcasterError as exc:
         _summarise(run, scripts, started, str(exc))
         raise
