@@ -132,6 +132,8 @@ def make_batch(params: dict) -> runs.Batch:
     """A Batch from ``batch``'s parameters; every render option goes into render.Options.
     Paths are made absolute: Dask workers do not share this process's working folder."""
     podcast = podcast_from(params)
+    if podcast != feeds.Podcast() and not params["feed_url"]:
+        raise click.UsageError("the --feed-... options describe a feed: add --feed BASE_URL")
     given = {key: _absolute(value) for key, value in params.items()}
     if given.get("bed") not in (None, "generated"):
         given["bed"] = str(Path(given["bed"]).absolute())
@@ -237,9 +239,9 @@ def _job_batch(job: schedule.Job) -> runs.Batch:
         )
     try:
         context = batch.make_context(f"job {job.name}", _arguments(job.options))
+        return make_batch(context.params)
     except click.ClickException as exc:
         raise BatchError(f"job {job.name!r}: {exc.format_message()}") from None
-    return make_batch(context.params)
 
 
 def _arguments(options: dict) -> list[str]:

@@ -263,3 +263,11 @@ def test_batch_feed_options_are_checked_before_anything_runs(tmp_path):
     done = batch(str(tmp_path / "in"), "--out", str(out), "--feed", BASE, "--feed-image", "x.gif")
     check_failure(done, status=2, says="is not an http(s) URL")
     assert not out.exists()
+
+
+def test_feed_options_without_feed_are_a_usage_error(tmp_path):
+    write_bulletins(tmp_path / "in", 1)
+    out = tmp_path / "out"
+    done = batch(str(tmp_path / "in"), "--out", str(out), "--feed-title", "Harbour News")
+    check_failure(done, status=2, says="add --feed BASE_URL")
+    assert not out.exists()
