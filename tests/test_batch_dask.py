@@ -162,11 +162,21 @@ def test_unreachable_scheduler_says_so_quickly_and_leaves_out_alone(tmp_path):
     assert [item["status"] for item in document["items"]] == ["interrupted"] * 2
 
 
-@pytest.mark.parametrize("address", ["not a url", "tcp://host-without-port", "http://h:8786"])
+@pytest.mark.parametrize(
+    "address", ["not a url", "tcp://host-without-port", "http://h:8786", "ucx://127.0.0.1:9"]
+)
 def test_a_malformed_scheduler_address_is_a_usage_error(tmp_path, address):
     write_bulletins(tmp_path / "in", 1)
     done = batch(str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--scheduler", address)
     check_failure(done, status=2, says=f"{address!r} is not a Dask scheduler address")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("address", ["tls://127.0.0.1:9", "wss://127.0.0.1:9"])
+def test_an_encrypted_address_without_tls_configured_is_one_line(tmp_path, address):
+    write_bulletins(tmp_path / "in", 1)
+    done = batch(str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--scheduler", address)
+    check_failure(done, says=f"{address} is encrypted, and Dask has no TLS configuration")
     assert not (tmp_path / "out").exists()
 
 

@@ -20,8 +20,10 @@ DASK_POLL_S = 0.02
 """How often the state of Dask futures is looked at."""
 LOCAL = "local"
 """``--scheduler local``: start a LocalCluster on this machine."""
-SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")
+SCHEMES = ("tcp", "tls", "ws", "wss")
 """The transports a Dask scheduler address may name (``tcp`` when it names none)."""
+ENCRYPTED = ("tls", "wss")
+"""Transports that need Dask's TLS configuration."""
 
 
 class Lost(BatchError):
@@ -202,6 +204,14 @@ def _local_cluster(jobs: int) -> Any:
 
 def _connect(distributed: Any, address: str) -> Any:
     """A client of the scheduler at ``address`` with at least one worker, within seconds."""
+    tls = distributed.Security().get_connection_args("client")["ssl_context"]
+    if address.partition("://")[0] in ENCRYPTED and tls is None:
+        # Checked here: the Client would raise a TypeError, then print a traceback from
+        # its __del__ (the half-made client times out closing).
+        raise BatchError(
+            f"{address} is encrypted, and Dask has no TLS configuration on this machine",
+            "set distributed.comm.tls in Dask's configuration, or use tcp://",
+        )
     try:
         client = distributed.Client(address, timeout=f"{CONNECT_S}s", set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
