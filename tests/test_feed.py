@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -15,10 +17,11 @@ from xml.etree import ElementTree
 import feedparser
 import pytest
 
+from broadcaster.batch import feed
 from broadcaster.batch.feed import ITUNES
 from broadcaster.export import find_ffmpeg
 from tests.batching import batch, report, write_bulletins
-from tests.conftest import run_cli
+from tests.conftest import ROOT, run_cli
 from tests.test_errors import check_failure
 
 BASE = "https://news.example.org/bulletins"
@@ -271,3 +274,21 @@ def test_feed_options_without_feed_are_a_usage_error(tmp_path):
     done = batch(str(tmp_path / "in"), "--out", str(out), "--feed-title", "Harbour News")
     check_failure(done, status=2, says="add --feed BASE_URL")
     assert not out.exists()
+
+
+def test_a_huge_json_beside_the_audio_is_never_read(rendered, tmp_path):
+    folder = _site(rendered, tmp_path)
+    sample = next(folder.rglob("*.mp3"))
+    with sample.with_suffix(".json").open("wb") as huge:  # sparse: 4 GiB that cost no disk
+        huge.truncate(4 * 2**30)
+    limit = 2**30 + feed.MAX_MANIFEST  # address space: the feed's imports and more, not 4 GiB
+
+    def bounded() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "broadcaster", "feed", str(folder), "--base-url", BASE],
+        capture_output=True, text=True, cwd=ROOT, preexec_fn=bounded, timeout=300,
+    )  # fmt: skip
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == f"{folder / 'feed.xml'}: 2 bulletins\n"

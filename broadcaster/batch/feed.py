@@ -38,6 +38,8 @@ IMAGES = (".jpg", ".jpeg", ".png")
 DURATION_SLACK_S = 1.0
 """How far the file's own length may be from the manifest's (plus 2 %): a header-based
 estimate for MP3."""
+MAX_MANIFEST = 64 * 2**20
+"""A bigger ``.json`` is no manifest of ours (hours of speech take a few MB); never read."""
 UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
@@ -198,8 +200,11 @@ def _episode(folder: Path, path: Path) -> Episode | None:
 
 def _manifest(audio: Path) -> dict | None:
     """The render's JSON manifest beside ``audio``, if there is one that names it."""
+    path = audio.with_suffix(".json")
     try:
-        data = json.loads(audio.with_suffix(".json").read_text(encoding="utf-8"))
+        if path.stat().st_size > MAX_MANIFEST:
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or not isinstance(data.get("audio"), dict):
