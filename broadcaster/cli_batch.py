@@ -292,7 +292,12 @@ def cache_clear(cache_dir: Path | None) -> None:
 
 @click.command("feed")
 @click.argument("folder", type=FILE)
-@click.option("--base-url", required=True, help="The URL where FOLDER is served.")
+@click.option(
+    "--base-url",
+    required=True,
+    callback=checked(feeds.check_base_url),
+    help="The URL where FOLDER is served.",
+)
 @click.option("-o", "--output", type=FILE, help="Where to write it (default: FOLDER/feed.xml).")
 @podcast_options("")
 def feed(folder: Path, base_url: str, output: Path | None, **params) -> None:

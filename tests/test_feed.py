@@ -244,9 +244,9 @@ def test_enclosure_urls_are_built_with_a_url_library(rendered, tmp_path, base, e
 @pytest.mark.parametrize(
     ("args", "status", "says"),
     [
-        (("--base-url", "ftp://x"), 1, "is not an http(s) URL"),
-        (("--base-url", "https://"), 1, "is not an http(s) URL"),
-        (("--base-url", "https://my host/x"), 1, "is not an http(s) URL"),
+        (("--base-url", "ftp://x"), 2, "is not an http(s) URL"),
+        (("--base-url", "https://"), 2, "is not an http(s) URL"),
+        (("--base-url", "https://my host/x"), 2, "is not an http(s) URL"),
         (("--base-url", BASE, "-o", "/nonexistent/dir/feed.xml"), 1, "cannot write the feed"),
         (("--base-url", BASE, "--image", "ftp://x/c.jpg"), 2, "is not an http(s) URL"),
         (("--base-url", BASE, "--image", "https://x.org/c.gif"), 2, "is not a .jpg or .png"),
