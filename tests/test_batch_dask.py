@@ -10,12 +10,14 @@ import signal
 import subprocess
 import sys
 import time
+import types
 from collections.abc import Iterator
 from pathlib import Path
 
+import distributed
 import pytest
 
-from broadcaster.batch import state
+from broadcaster.batch import runners, state
 from tests.batching import batch, check_audio, leftovers, report, write_bulletins
 from tests.conftest import ROOT
 from tests.test_errors import check_failure
@@ -80,6 +82,10 @@ def _cluster(folder: Path) -> Iterator[tuple[str, subprocess.Popen]]:
             "--no-dashboard",
             log=folder / "worker.log",
         )
+        # Both workers in place first, however long they take to start on a loaded machine:
+        # a batch gives a scheduler with no worker only 5 s.
+        with distributed.Client(address, timeout=f"{STARTUP_S}s") as client:
+            client.wait_for_workers(2, timeout=STARTUP_S)
         yield address, scheduler
     finally:
         if worker:
@@ -195,7 +201,8 @@ def test_losing_the_scheduler_mid_batch_marks_every_bulletin(tmp_path):
         )  # fmt: skip
         deadline = time.monotonic() + 180
         while not (stamps.exists() and any(stamps.iterdir())):  # one bulletin is in place
-            assert time.monotonic() < deadline and running.poll() is None
+            assert time.monotonic() < deadline
+            assert running.poll() is None, running.communicate()
             time.sleep(0.02)
         os.killpg(scheduler.pid, signal.SIGKILL)  # 7 bulletins running or queued
         stdout, stderr = running.communicate(timeout=120)
@@ -221,3 +228,35 @@ def test_losing_the_scheduler_mid_batch_marks_every_bulletin(tmp_path):
         for name, item in items.items()
     }
     assert leftovers(out) == []
+
+
+class _Future:
+    """A Dask future whose result cannot be fetched (isolates DaskRunner.outcome)."""
+
+    def __init__(self, status: str) -> None:
+        self.status = status
+
+    def result(self):
+        raise OSError("Stream is closed")
+
+
+@pytest.mark.parametrize(
+    ("future_status", "client_status", "lost"),
+    [
+        ("error", "running", False),  # a worker died: that bulletin failed
+        ("finished", "running", True),  # done, but the result never came: the scheduler went
+        ("error", "connecting", True),
+        ("cancelled", "closed", True),
+    ],
+)
+def test_a_result_that_cannot_be_fetched_is_a_lost_cluster(future_status, client_status, lost):
+    runner = object.__new__(runners.DaskRunner)
+    runner.address = "tcp://127.0.0.1:1"
+    runner._client = types.SimpleNamespace(status=client_status)
+    if lost:
+        with pytest.raises(
+            runners.Lost, match="lost the Dask scheduler at tcp://127\\.0\\.0\\.1:1"
+        ):
+            runner.outcome(_Future(future_status))
+    else:
+        assert runner.outcome(_Future(future_status)).error.startswith("the worker process died")

@@ -165,9 +165,11 @@ class DaskRunner:
         try:
             return future.result()
         except Exception as exc:
-            if not self._running():
-                raise self._lost() from None
-            return _died(exc)
+            # run_task never raises: an error is a worker that died (KilledWorker); any
+            # other failure is the result not reaching us, the scheduler going away.
+            if future.status == "error" and self._running():
+                return _died(exc)
+            raise self._lost() from None
 
     def _running(self) -> bool:
         return self._client.status == "running"
