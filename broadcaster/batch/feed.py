@@ -179,21 +179,23 @@ def _audio_files(folder: Path) -> list[Path]:
 def _episode(folder: Path, path: Path) -> Episode | None:
     """``path`` as an episode, or None if it is not a bulletin broadcaster rendered."""
     manifest = _manifest(path)
-    kind = _kind(path)
+    kind = _kind(path) if manifest else None
     if manifest is None or kind is None:
         return None
     duration, length = _number(manifest.get("duration_s")), kind[1]
     if duration is None or abs(length - duration) > DURATION_SLACK_S + 0.02 * duration:
         return None  # the manifest describes some other file
+    stat = path.stat()
     title = str(manifest.get("title") or path.stem)
+    station = manifest.get("station")
     return Episode(
         PurePosixPath(path.relative_to(folder).as_posix()),
         title,
-        _published(manifest.get("date"), path.stat().st_mtime),
+        _published(manifest.get("date"), stat.st_mtime),
         duration,
         str(manifest.get("description") or title),
-        manifest.get("station") if isinstance(manifest.get("station"), str) else None,
-        path.stat().st_size,
+        station if isinstance(station, str) else None,
+        stat.st_size,
         kind[0],
     )
 
