@@ -18,7 +18,7 @@ import click
 from broadcaster import dirs
 from broadcaster.batch import cache as clip_cache
 from broadcaster.batch import feed as feeds
-from broadcaster.batch import naming, schedule
+from broadcaster.batch import naming, runners, schedule
 from broadcaster.batch import run as runs
 from broadcaster.cli import cli
 from broadcaster.commands import (
@@ -34,6 +34,44 @@ from broadcaster.errors import BatchError
 CACHE_DIR = click.option(
     "--cache-dir", type=FILE, help="Clip cache folder (default: the user cache folder)."
 )
+PODCAST = (
+    ("title", "TEXT", "The feed's title (default: News bulletins).", None),
+    ("description", "TEXT", "What the feed is (default: from the title).", None),
+    ("author", "NAME", "itunes:author (default: the newest bulletin's station).", None),
+    ("owner-name", "NAME", "itunes:owner's name (default: the author).", None),
+    ("owner-email", "EMAIL", "itunes:owner's email (directories verify it).", feeds.check_email),
+    ("image", "URL", "Artwork: a .jpg or .png, square, 1400-3000 px.", feeds.check_image),
+    ("category", "CAT[/SUB]", "itunes:category (default: News/Daily News).", feeds.check_category),
+    ("language", "CODE", "The feed's language (default: en).", None),
+)
+"""The podcast's own options: name, metavar, help and check (feed.Podcast's fields)."""
+
+
+def podcast_options(prefix: str):
+    """The podcast's options, named ``--{prefix}title``...: ``feed`` has no prefix, ``batch``
+    ``feed-``. :func:`podcast_from` collects them."""
+
+    def decorate(command):
+        command = click.option(
+            f"--{prefix}explicit", "podcast_explicit", is_flag=True,
+            help="Mark the feed explicit (itunes:explicit true; default false).",
+        )(command)  # fmt: skip
+        for name, metavar, text, check in reversed(PODCAST):
+            dest = "podcast_" + name.replace("-", "_")
+            callback = checked(check) if check else None
+            command = click.option(
+                f"--{prefix}{name}", dest, metavar=metavar, callback=callback, help=text
+            )(command)
+        return command
+
+    return decorate
+
+
+def podcast_from(params: dict) -> feeds.Podcast:
+    """The feed.Podcast of a command's :func:`podcast_options` (removed from ``params``)."""
+    keys = [key for key in params if key.startswith("podcast_")]
+    given = {key.removeprefix("podcast_"): params.pop(key) for key in keys}
+    return feeds.Podcast(**{key: value for key, value in given.items() if value is not None})
 
 
 @click.command()
@@ -61,6 +99,7 @@ CACHE_DIR = click.option(
 @click.option(
     "--scheduler",
     metavar="ADDRESS",
+    callback=checked(runners.check_scheduler),
     help="Render on a Dask cluster (tcp://HOST:8786), or `local` to start one here.",
 )
 @click.option("--report", type=FILE, help="Write a JSON report: each input's fate.")
@@ -69,8 +108,9 @@ CACHE_DIR = click.option(
     "feed_url",
     metavar="BASE_URL",
     callback=checked(feeds.check_base_url),
-    help="Then update --out/feed.xml.",
+    help="Then update --out/feed.xml, the folder being served at BASE_URL.",
 )
+@podcast_options("feed-")
 @transcript_options
 @sound_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary: failures only.")
@@ -91,6 +131,9 @@ def batch(quiet: bool, **params) -> None:
 def make_batch(params: dict) -> runs.Batch:
     """A Batch from ``batch``'s parameters; every render option goes into render.Options.
     Paths are made absolute: Dask workers do not share this process's working folder."""
+    podcast = podcast_from(params)
+    if podcast != feeds.Podcast() and not params["feed_url"]:
+        raise click.UsageError("the --feed-... options describe a feed: add --feed BASE_URL")
     given = {key: _absolute(value) for key, value in params.items()}
     if given.get("bed") not in (None, "generated"):
         given["bed"] = str(Path(given["bed"]).absolute())
@@ -110,6 +153,7 @@ def make_batch(params: dict) -> runs.Batch:
         scheduler=params["scheduler"],
         report=params["report"],
         feed_url=params["feed_url"],
+        podcast=podcast,
     )
 
 
@@ -195,9 +239,9 @@ def _job_batch(job: schedule.Job) -> runs.Batch:
         )
     try:
         context = batch.make_context(f"job {job.name}", _arguments(job.options))
+        return make_batch(context.params)
     except click.ClickException as exc:
         raise BatchError(f"job {job.name!r}: {exc.format_message()}") from None
-    return make_batch(context.params)
 
 
 def _arguments(options: dict) -> list[str]:
@@ -248,13 +292,19 @@ def cache_clear(cache_dir: Path | None) -> None:
 
 @click.command("feed")
 @click.argument("folder", type=FILE)
-@click.option("--base-url", required=True, help="The URL where FOLDER is served.")
+@click.option(
+    "--base-url",
+    required=True,
+    callback=checked(feeds.check_base_url),
+    help="The URL where FOLDER is served.",
+)
 @click.option("-o", "--output", type=FILE, help="Where to write it (default: FOLDER/feed.xml).")
-@click.option("--title", default="News bulletins", show_default=True, help="The feed's title.")
-def feed(folder: Path, base_url: str, output: Path | None, title: str) -> None:
-    """Write a podcast RSS feed of the bulletins in FOLDER, newest first."""
+@podcast_options("")
+def feed(folder: Path, base_url: str, output: Path | None, **params) -> None:
+    """Write a podcast RSS feed of the bulletins broadcaster rendered in FOLDER, newest
+    first."""
     target = output or folder / feeds.FEED
-    count = feeds.write_feed(folder, base_url, target, title)
+    count = feeds.write_feed(folder, base_url, target, podcast_from(params))
     click.echo(f"{target}: {count} bulletins")
 
 

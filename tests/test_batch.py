@@ -53,7 +53,8 @@ def first_run(tmp_path_factory):
 def test_good_ones_render_and_bad_ones_fail_alone(first_run):
     root, _, done = first_run
     assert done.returncode == 1
-    assert done.stdout == "6 bulletins: 3 rendered, 0 skipped, 3 failed " + done.stdout[-8:]
+    summary = r"6 bulletins: 3 rendered, 0 skipped, 3 failed \(\d+\.\d s\)\n"
+    assert re.fullmatch(summary, done.stdout), done.stdout  # however long it took
     items = report(root / "first.json")
     assert {name: item["status"] for name, item in items.items()} == {
         "binary.txt": "failed",
@@ -152,6 +153,15 @@ def test_no_sources_matched(tmp_path):
     check_failure(done, says="no transcripts matched")
 
 
+@pytest.mark.parametrize("missing", ["missing.txt", "gone/", "/dev/null"])
+def test_a_named_source_that_is_not_there_is_an_error(tmp_path, missing):
+    (tmp_path / "a.txt").write_text(producer(1))
+    says = "/dev/null is not a file or a folder" if missing == "/dev/null" else "no such file"
+    done = batch(str(tmp_path / "a.txt"), missing, "--out", str(tmp_path / "out"))
+    check_failure(done, says=f"Error: {says}")
+    assert not (tmp_path / "out").exists()
+
+
 def test_unwritable_output_folder(tmp_path):
     (tmp_path / "a.txt").write_text(producer(1))
     (tmp_path / "file").write_text("in the way")
@@ -163,7 +173,9 @@ def test_glob_pattern_and_two_inputs_one_output(tmp_path):
     write_bulletins(tmp_path / "a", 1)
     write_bulletins(tmp_path / "b", 1)
     out = tmp_path / "out"
-    done = batch(str(tmp_path / "*" / "*.txt"), "--out", str(out), "--report", str(out / "r.json"))
+    nothing = str(tmp_path / "none-*" / "*.txt")  # a glob may match nothing
+    args = (str(tmp_path / "*" / "*.txt"), nothing, "--out", str(out))
+    done = batch(*args, "--report", str(out / "r.json"))
     assert done.returncode == 1
     items = json.loads((out / "r.json").read_text())["items"]
     assert [i["status"] for i in items] == ["rendered", "failed"]

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
+import os
 import socket
+import struct
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from broadcaster import render
 from broadcaster.audio import AudioSegment
@@ -18,6 +25,7 @@ from broadcaster.batch import cache
 from broadcaster.engines import Delivery, EngineInfo
 from tests.batching import SENTENCES, producer
 from tests.conftest import run_cli
+from tests.test_errors import check_failure
 
 DELIVERY = Delivery("en-us", 170, 50, 1.0)
 TONE = EngineInfo("libtone.so", "test", "/data", "1.0")
@@ -106,6 +114,60 @@ def test_damaged_entry_is_never_read_back(tmp_path, damage):
     assert entry.read_bytes() == good
 
 
+GOOD = ToneEngine().synthesize("Hello there.", DELIVERY, "s")
+U64 = st.integers(0, 2**64 - 1)
+HEADERS = st.tuples(
+    st.one_of(st.just(cache.MAGIC), st.binary(min_size=8, max_size=8)),
+    st.one_of(st.just(GOOD.frame_rate), st.integers(0, 2**32 - 1)),
+    st.one_of(st.just(GOOD.sample_width), st.integers(0, 2**16 - 1)),
+    st.one_of(st.just(GOOD.channels), st.integers(0, 2**16 - 1)),
+    st.one_of(st.just(len(GOOD.raw_data)), st.integers(0, 4 * len(GOOD.raw_data)), U64),
+    st.binary(min_size=32, max_size=32),
+)
+
+
+def _garbage(magic: bytes, *fields: int | bytes) -> bytes:
+    return cache.HEADER.pack(magic, *fields)
+
+
+@settings(max_examples=150, deadline=None)
+@given(header=HEADERS, body=st.one_of(st.just(GOOD.raw_data), st.binary(max_size=64)))
+@example(header=(cache.MAGIC, 22050, 2, 1, 2**64 - 1, bytes(32)), body=b"")  # OverflowError
+@example(header=(cache.MAGIC, 22050, 2, 1, 2**40, bytes(32)), body=b"")  # MemoryError
+@example(  # a "negative" length: -1 written as a signed 64-bit number
+    header=(cache.MAGIC, 22050, 2, 1, *struct.unpack("<Q", struct.pack("<q", -1)), bytes(32)),
+    body=GOOD.raw_data,
+)
+@example(header=(b"garbage!", 22050, 2, 1, 2**62, bytes(32)), body=b"")  # not ours, huge
+@example(header=(cache.MAGIC, 0, 0, 0, 0, bytes(32)), body=b"")  # zero everything
+def test_garbage_header_reads_as_a_miss_and_is_replaced(header, body):
+    """Whatever the header claims, a damaged entry is a miss, never an exception, and
+    the next synthesis writes a good entry over it."""
+    engine = ToneEngine()
+    with tempfile.TemporaryDirectory() as folder:
+        cache.ClipCache(engine, Path(folder)).synthesize("Hello there.", DELIVERY, "s")
+        [entry] = _entries(Path(folder))
+        good = entry.read_bytes()
+        damaged = _garbage(*header) + body
+        entry.write_bytes(damaged)
+        if damaged != good:
+            assert cache.read_entry(entry) is None
+            clip = cache.ClipCache(engine, Path(folder)).synthesize("Hello there.", DELIVERY, "s")
+            assert (engine.calls, clip.raw_data) == (2, GOOD.raw_data)
+            assert entry.read_bytes() == good
+
+
+def test_a_changed_format_field_is_caught_by_the_digest(tmp_path):
+    """The digest covers the rate, width and channels, not only the samples: a flipped bit
+    in the rate would otherwise resample every sentence wrongly."""
+    cache.ClipCache(ToneEngine(), tmp_path).synthesize("Hello there.", DELIVERY, "s")
+    [entry] = _entries(tmp_path)
+    data = bytearray(entry.read_bytes())
+    struct.pack_into("<I", data, len(cache.MAGIC), GOOD.frame_rate * 2)
+    entry.write_bytes(bytes(data))
+    assert cache.read_entry(entry) is None
+
+
 def test_a_dead_writers_temporary_files_are_swept(tmp_path):
     dead = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"],
@@ -176,6 +238,22 @@ def test_edit_resynthesises_only_the_changed_sentence_with_the_real_engine(engin
     assert second.duration_s < first.duration_s
 
 
+def test_a_render_replaces_garbage_entries_with_the_real_engine(engine, tmp_path):
+    script = tmp_path / "b.txt"
+    script.write_text(producer(1))
+    clips = cache.ClipCache(engine, tmp_path / "cache")
+    first = render.render_file(script, tmp_path / "1.mp3", render.Options(), clips)
+    entries = _entries(tmp_path / "cache")
+    for entry in entries:  # magic intact, the length claiming 16 EiB
+        entry.write_bytes(_garbage(cache.MAGIC, 22050, 2, 1, 2**64 - 1, bytes(32)))
+    again = cache.ClipCache(engine, tmp_path / "cache")
+    second = render.render_file(script, tmp_path / "2.mp3", render.Options(), again)
+    assert (again.synthesized, again.cached) == (len(entries), 0)
+    assert second.duration_s == pytest.approx(first.duration_s, abs=0.05)
+    assert _entries(tmp_path / "cache") == entries
+    assert all(cache.read_entry(entry) is not None for entry in entries)  # replaced
+
+
 def test_cache_info_and_clear_commands(tmp_path):
     for text in ("One.", "Two."):
         cache.ClipCache(ToneEngine(), tmp_path).synthesize(text, DELIVERY, "s")
@@ -191,3 +269,38 @@ def test_cache_info_and_clear_commands(tmp_path):
     assert done.stdout == f"removed 2 clips from {tmp_path}\n"
     done = run_cli("cache", "info", "--cache-dir", str(tmp_path))
     assert done.stdout == f"{tmp_path}\n  0 clips, 0.0 MB\n"
+
+
+@contextlib.contextmanager
+def _read_only(folder: Path) -> Iterator[None]:
+    """No file in ``folder`` can be removed while the block runs: its mode for a user, the
+    immutable attribute for root (whom modes do not stop)."""
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        try:
+            yield
+        finally:
+            folder.chmod(0o755)
+        return
+    if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode:
+        pytest.skip("cannot make a folder read-only here (no chattr on this file system)")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+
+
+def test_clearing_a_read_only_cache_says_what_was_not_removed(tmp_path):
+    texts = [f"Sentence {n}." for n in range(12)]
+    for text in texts:
+        cache.ClipCache(ToneEngine(), tmp_path).synthesize(text, DELIVERY, "s")
+    entries = _entries(tmp_path)
+    locked = entries[0].parent
+    kept = [e for e in entries if e.parent == locked]
+    with _read_only(locked):
+        done = run_cli("cache", "clear", "--cache-dir", str(tmp_path))
+    check_failure(done, says=f"Error: cannot clear the clip cache {tmp_path}: ")
+    assert f"{kept[0].parent}" in done.stderr
+    assert f"removed {len(entries) - len(kept)} clips" in done.stderr
+    assert _entries(tmp_path) == kept
+    assert cache.info(tmp_path).entries == len(kept)

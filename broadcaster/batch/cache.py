@@ -2,12 +2,13 @@
 
 Each clip is one file named by the hash of everything that decides its sound. Entries
 are written to a temporary file and renamed into place, and carry their length and a
-SHA-256 of their samples: a file cut short by a kill or a full disk reads as a miss,
-never as a clip.
+SHA-256 of their format and samples: a file cut short by a kill or a full disk, or one
+with a garbage header, reads as a miss (and is replaced), never as a clip.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -22,10 +23,15 @@ from broadcaster import __version__
 from broadcaster.audio import AudioSegment
 from broadcaster.batch.files import PART, write_atomic
 from broadcaster.engines import Delivery, Engine, EngineVoice
+from broadcaster.errors import BatchError
 
-MAGIC = b"BCLIP\x00\x01\x00"
+MAGIC = b"BCLIP\x00\x02\x00"
 HEADER = struct.Struct("<8sIHHQ32s")
-"""Magic, frame rate, sample width, channels, data length, SHA-256 of the data."""
+"""Magic, frame rate, sample width, channels, data length, SHA-256 of the format and data."""
+FORMAT = struct.Struct("<IHH")
+"""Frame rate, sample width and channels, as the digest covers them."""
+MAX_RATE = 384_000
+"""The highest frame rate an entry may claim."""
 CLIPS = "clips"
 SCRATCH = "tmp"
 """Where entries are written before the rename (same file system as ``clips``)."""
@@ -95,15 +101,8 @@ class ClipCache:
         return self.folder / CLIPS / key[:2] / f"{key}.clip"
 
     def _store(self, path: Path, clip: AudioSegment) -> None:
-        data = clip.raw_data
-        header = HEADER.pack(
-            MAGIC,
-            clip.frame_rate,
-            clip.sample_width,
-            clip.channels,
-            len(data),
-            hashlib.sha256(data).digest(),
-        )
+        data, shape = clip.raw_data, (clip.frame_rate, clip.sample_width, clip.channels)
+        header = HEADER.pack(MAGIC, *shape, len(data), _digest(shape, data))
         try:
             for folder in (path.parent, self.scratch):
                 folder.mkdir(parents=True, exist_ok=True)
@@ -113,19 +112,39 @@ class ClipCache:
 
 
 def read_entry(path: Path) -> AudioSegment | None:
-    """The clip stored at ``path``, or None if it is missing, short or corrupt."""
+    """The clip stored at ``path``, or None if it is missing, short or corrupt. Nothing in
+    the header is trusted before the magic and the file's own size vouch for it: a garbage
+    length must cost a miss, not an allocation of that length."""
     try:
         with open(path, "rb") as handle:
             head = handle.read(HEADER.size)
-            if len(head) != HEADER.size:
+            if len(head) != HEADER.size or not head.startswith(MAGIC):
                 return None
-            magic, rate, width, channels, length, digest = HEADER.unpack(head)
-            data = handle.read(length + 1)
+            _, rate, width, channels, length, digest = HEADER.unpack(head)
+            if not _plausible(rate, width, channels, length, os.fstat(handle.fileno()).st_size):
+                return None
+            data = handle.read(length)
     except OSError:
         return None
-    if magic != MAGIC or len(data) != length or hashlib.sha256(data).digest() != digest:
+    if len(data) != length or _digest((rate, width, channels), data) != digest:
         return None
     return AudioSegment(data=data, sample_width=width, frame_rate=rate, channels=channels)
+
+
+def _digest(shape: tuple[int, int, int], data: bytes) -> bytes:
+    return hashlib.sha256(FORMAT.pack(*shape) + data).digest()
+
+
+def _plausible(rate: int, width: int, channels: int, length: int, size: int) -> bool:
+    """Whether a header describes PCM that fills the rest of a file of ``size`` bytes."""
+    frame = width * channels
+    return (
+        size == HEADER.size + length
+        and 0 < rate <= MAX_RATE
+        and width in (1, 2, 3, 4)
+        and channels in (1, 2)
+        and length % frame == 0
+    )
 
 
 def _owner() -> str:
@@ -195,8 +214,25 @@ def _size(path: Path) -> int:
 
 
 def clear(folder: Path) -> int:
-    """Remove every entry and abandoned temporary file; the number of entries removed."""
-    removed = info(folder).entries
-    shutil.rmtree(folder / CLIPS, ignore_errors=True)
+    """Remove every entry and abandoned temporary file; the number of entries removed.
+    Raises BatchError naming what could not be removed (a read-only cache, say)."""
+    removed, failed = 0, []
+    for root, _, names in os.walk(folder / CLIPS, topdown=False, onerror=failed.append):
+        for name in names:
+            try:
+                os.unlink(os.path.join(root, name))
+                removed += name.endswith(".clip")
+            except OSError as exc:
+                failed.append(exc)
+        with contextlib.suppress(OSError):
+            os.rmdir(root)
     sweep(folder)
+    failed = [exc for exc in failed if not isinstance(exc, FileNotFoundError)]
+    if failed:
+        more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
+        raise BatchError(
+            f"cannot clear the clip cache {folder}: "
+            f"{failed[0].strerror}: {failed[0].filename}{more}",
+            f"removed {removed} clips; check the folder's permissions",
+        )
     return removed

@@ -4,13 +4,14 @@ move each finished bulletin into place, and say what happened to every input."""
 from __future__ import annotations
 
 import json
+import secrets
 import signal
 import threading
 import time
 import warnings
 from collections import deque
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
@@ -20,7 +21,7 @@ from broadcaster import dialects, render
 from broadcaster.batch import cache, feed, state
 from broadcaster.batch.files import write_atomic
 from broadcaster.batch.naming import Template
-from broadcaster.batch.runners import open_runner
+from broadcaster.batch.runners import Runner, open_runner
 from broadcaster.batch.sources import find_sources
 from broadcaster.batch.worker import Outcome, Task
 from broadcaster.errors import BatchError, BroadcasterError
@@ -57,6 +58,8 @@ class Batch:
     """Where to write the JSON report."""
     feed_url: str | None = None
     """Base URL of ``out`` on the web: write ``out/feed.xml`` after the run."""
+    podcast: feed.Podcast = field(default_factory=feed.Podcast)
+    """What that feed says about itself."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,8 @@ class Summary:
     """Wall time of the run."""
     stopped_by: str | None = None
     """The signal that stopped the run early (e.g. ``SIGTERM``), if one did."""
+    error: str | None = None
+    """Why the run could not start or finish (a locked folder, a lost scheduler), if so."""
 
     def count(self, status: str) -> int:
         """How many items have ``status``."""
@@ -161,44 +166,63 @@ def stop_on_signals() -> Iterator[Stop]:
 
 def run_batch(batch: Batch, stop: Stop, progress: Progress | None = None) -> Summary:
     """Run ``batch``; raises BroadcasterError if it cannot start (no sources, a locked or
-    unwritable output folder, an unreachable cluster). One input's failure is in its item."""
+    unwritable output folder, an unreachable cluster) or finish (a lost cluster), after
+    writing the report. One input's failure is in its item."""
     started = time.monotonic()
     scripts = find_sources(batch.sources)
-    state.prepare(batch.out)
-    with state.locked(batch.out, batch.wait, stop):
-        run = _Run(batch, stop, progress)
+    run = _Run(batch, stop, progress)
+    try:
+        # The cluster first: a scheduler that cannot be reached leaves --out untouched.
+        with closing(open_runner(batch.scheduler, batch.jobs)) as runner:
+            state.prepare(batch.out)
+            with state.locked(batch.out, batch.wait, stop):
+                try:
+                    _run_locked(run, scripts, runner)
+                finally:
+                    state.clear_staging(batch.out)
+                if batch.feed_url:
+                    feed.write_feed(batch.out, batch.feed_url, batch.out / feed.FEED, batch.podcast)
+    except BroadcasterError as exc:
+        _summarise(run, scripts, started, str(exc))
+        raise
+    return _summarise(run, scripts, started)
+
+
+def _summarise(run: _Run, scripts: list[Path], started: float, error: str | None = None) -> Summary:
+    """The run's Summary, written to the report: an input with no fate is interrupted. A
+    report that cannot be written does not hide ``error``."""
+    items = tuple(run.items.get(s) or Item(s, "interrupted") for s in scripts)
+    summary = Summary(items, time.monotonic() - started, run.stop.signal, error)
+    if run.batch.report:
         try:
-            _run_locked(run, scripts)
-        finally:
-            state.clear_staging(batch.out)
-        summary = Summary(
-            tuple(run.items[s] for s in scripts), time.monotonic() - started, stop.signal
-        )
-        if batch.report:
-            write_report(batch.report, summary)
-        if batch.feed_url:
-            feed.write_feed(batch.out, batch.feed_url, batch.out / feed.FEED)
+            write_report(run.batch.report, summary)
+        except BatchError:
+            if error is None:
+                raise
     return summary
 
 
-def _run_locked(run: _Run, scripts: list[Path]) -> None:
+def _run_locked(run: _Run, scripts: list[Path], runner: Runner) -> None:
     state.clear_staging(run.batch.out)
     cache.sweep(run.batch.cache)
     if run.progress:
         run.progress.start(len(scripts))
+    # A folder of this run's own: a worker orphaned by a lost cluster may still write into
+    # its task's folder, which must never be another run's.
+    staging = state.staging(run.batch.out) / secrets.token_hex(4)
     pending, names = [], {}
     for index, script in enumerate(scripts):
-        planned = _plan(run.batch, script, index, names)
+        planned = _plan(run.batch, script, staging / str(index), names)
         if isinstance(planned, Item):
             run.record(planned)
         else:
             pending.append(planned)
     if pending:
-        _execute(run, pending)
+        _execute(run, pending, runner)
 
 
-def _plan(batch: Batch, script: Path, index: int, names: dict[str, Path]) -> Item | _Pending:
-    """An Item if ``script`` fails or is up to date, else the work to do."""
+def _plan(batch: Batch, script: Path, folder: Path, names: dict[str, Path]) -> Item | _Pending:
+    """An Item if ``script`` fails or is up to date, else the work to do (in ``folder``)."""
     try:
         relative = batch.template.name(_values(batch, script)).as_posix()
         made_from = state.fingerprint(script, batch.options)
@@ -214,7 +238,7 @@ def _plan(batch: Batch, script: Path, index: int, names: dict[str, Path]) -> Ite
     duration = None if batch.force else state.current(batch.out, relative, made_from)
     if duration is not None:
         return Item(script, "skipped", output, duration)
-    staged = state.staging(batch.out) / str(index) / PurePosixPath(relative).name
+    staged = folder / PurePosixPath(relative).name
     return _Pending(script, relative, made_from, Task(script, staged, batch.options, batch.cache))
 
 
@@ -239,31 +263,26 @@ def _extension(options: render.Options) -> str:
     return getattr(options, "format", None) or "mp3"
 
 
-def _execute(run: _Run, pending: list[_Pending]) -> None:
+def _execute(run: _Run, pending: list[_Pending], runner: Runner) -> None:
     """Keep every worker busy, one task each, until all are done or a stop is requested;
-    what was never started is left for the next run."""
+    what was never started is left for the next run, and so is what a lost cluster held."""
     queue, running = deque(pending), {}
-    runner = open_runner(run.batch.scheduler, run.batch.jobs)
     try:
         while running or (queue and not run.stop.is_set()):
             while queue and len(running) < runner.capacity and not run.stop.is_set():
                 job = queue.popleft()
                 running[runner.submit(job.task)] = job
             for future in runner.wait(list(running), POLL_S):
-                run.record(_finish(run, running.pop(future), future))
+                run.record(_finish(run, running[future], runner.outcome(future)))
+                del running[future]
     finally:
-        runner.close()
-    for job in queue:
-        run.record(Item(job.script, "interrupted", run.batch.out / job.relative))
+        for job in [*running.values(), *queue]:
+            run.record(Item(job.script, "interrupted", run.batch.out / job.relative))
 
 
-def _finish(run: _Run, job: _Pending, future) -> Item:
+def _finish(run: _Run, job: _Pending, outcome: Outcome) -> Item:
     """Move a finished bulletin into place; a failure after a stop request counts as
     interrupted (the signal may have caused it)."""
-    try:
-        outcome = future.result()
-    except Exception as exc:
-        outcome = Outcome(None, f"the worker process died ({type(exc).__name__}: {exc})", 0, 0, 0)
     output = run.batch.out / job.relative
     common = (outcome.seconds, outcome.error, outcome.synthesized, outcome.cached)
     if outcome.error:
@@ -284,6 +303,7 @@ def write_report(path: Path, summary: Summary) -> None:
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "seconds": round(summary.seconds, 3),
         "stopped_by": summary.stopped_by,
+        "error": summary.error,
         "counts": {status: summary.count(status) for status in STATUSES},
         "items": [_report_item(item) for item in summary.items],
     }

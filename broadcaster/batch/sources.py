@@ -1,4 +1,8 @@
-"""Which transcripts a batch reads: files, folders (recursively) and glob patterns."""
+"""Which transcripts a batch reads: files, folders (recursively) and glob patterns.
+
+A file or folder named outright must exist; a glob pattern may match nothing (an empty
+inbox is normal for a scheduled batch), as long as the sources together match something.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,8 @@ SUFFIX = ".txt"
 
 
 def find_sources(sources: Iterable[str]) -> list[Path]:
-    """Every transcript that ``sources`` names, once each, sorted; raises BatchError if none."""
+    """Every transcript that ``sources`` names, once each, sorted; raises BatchError if none,
+    or if a source that is not a glob pattern does not exist."""
     found: dict[Path, None] = {}
     for source in sources:
         for path in _expand(source):
@@ -32,7 +37,11 @@ def _expand(source: str) -> list[Path]:
         return [p for p in path.rglob(f"*{SUFFIX}") if p.is_file() and not _hidden(p, path)]
     if path.is_file():
         return [path]
-    return [p for p in map(Path, glob.glob(source, recursive=True)) if p.is_file()]
+    if glob.has_magic(source):
+        return [p for p in map(Path, glob.glob(source, recursive=True)) if p.is_file()]
+    if path.exists():
+        raise BatchError(f"{source} is not a file or a folder", "give transcripts or folders")
+    raise BatchError(f"no such file or folder: {source}", "check the path")
 
 
 def _hidden(path: Path, root: Path) -> bool:
