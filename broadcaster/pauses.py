@@ -99,14 +99,16 @@ def split(bulletin: Bulletin) -> Bulletin:
 
 
 def _pieces(segment: Segment, carry: int) -> tuple[list[Segment], int]:
-    """The segment's pieces between markers; a pause with no words after it carries on."""
+    """The segment's pieces between markers (malformed ones dropped); a pause with no
+    words after it carries on."""
+    text = LOOKALIKE.sub(lambda m: m.group(0) if marker_ms(m) is not None else " ", segment.text)
     pieces, start, pause = [], 0, segment.pause_ms + carry
-    for found in [*LOOKALIKE.finditer(segment.text), None]:
-        words = squash(segment.text[start : found.start() if found else None])
+    for found in [*MARKER.finditer(text), None]:
+        words = squash(text[start : found.start() if found else None])
         if WORD.search(words):
             pieces.append(replace(segment, text=words, pause_ms=pause))
             pause = 0
         if found:
-            pause += marker_ms(found) or 0
+            pause += marker_ms(found)
             start = found.end()
     return pieces, pause

@@ -239,8 +239,7 @@ def check_length(bulletin: Bulletin) -> None:
         raise InputError(
             f"the transcript is too long to render: {chars:,} characters of speech"
             f"{pauses_said}, about {hours:.0f} hours",
-            f"split it; one bulletin holds up to about {MAX_HOURS:.0f} hours "
-            f"({MAX_SPOKEN_CHARS:,} characters of speech)",
+            f"split it; one bulletin holds up to about {MAX_HOURS:.0f} hours, pauses included",
         )
 
 
