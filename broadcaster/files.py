@@ -150,34 +150,30 @@ def sweep(folder: Path, before: float) -> None:
     """Finish the sets and remove the temporaries that dead renders (before ``before``,
     a ``time.time()``) left in ``folder``, and remove their scratch folders in the
     temporary folder. Only names this module gives are touched, never a user's file."""
-    for path, found in _stale(folder, (JOURNAL, PARTIAL, BATCH_PARTIAL), before):
-        if found.re is not BATCH_PARTIAL and _alive(int(found["pid"])):
-            continue
-        if found.re is JOURNAL:
-            _replay(path)
-        else:
-            path.unlink(missing_ok=True)
+    # The journals first: the temporaries they name are to be moved in, not removed.
+    for names, settle in ((JOURNAL, _replay), (PARTIAL, _remove), (BATCH_PARTIAL, _remove)):
+        for path, found in _stale(folder, names, before):
+            if "pid" not in names.groupindex or not _alive(int(found["pid"])):
+                settle(path)
     scratch_before = before - SCRATCH_GRACE_S
-    for path, found in _stale(Path(tempfile.gettempdir()), (SCRATCH,), scratch_before):
+    for path, found in _stale(Path(tempfile.gettempdir()), SCRATCH, scratch_before):
         if not (found["pid"] and _alive(int(found["pid"]))) and _is_scratch(path, scratch_before):
             shutil.rmtree(path, ignore_errors=True)
 
 
-def _stale(
-    folder: Path, names: tuple[re.Pattern[str], ...], before: float
-) -> list[tuple[Path, re.Match[str]]]:
-    """The entries of ``folder`` named like one of ``names`` and last changed before
-    ``before``, with the match of their name."""
+def _remove(path: Path) -> None:
+    path.unlink(missing_ok=True)
+
+
+def _stale(folder: Path, name: re.Pattern[str], before: float) -> list[tuple[Path, re.Match]]:
+    """The entries of ``folder`` named like ``name`` and last changed before ``before``,
+    with the match of their name."""
     try:
         entries = [Path(e.path) for e in os.scandir(folder)]
     except OSError:
         return []
-    found = []
-    for path in entries:
-        named = next(filter(None, (p.fullmatch(path.name) for p in names)), None)
-        if named and _changed(path) < before:
-            found.append((path, named))
-    return found
+    matched = ((path, name.fullmatch(path.name)) for path in entries)
+    return [(path, found) for path, found in matched if found and _changed(path) < before]
 
 
 def _changed(path: Path) -> float:

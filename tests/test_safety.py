@@ -12,13 +12,15 @@ import subprocess
 import sys
 import time
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from broadcaster import files
 from broadcaster.export import find_ffmpeg
-from tests.conftest import ROOT, run_cli
+from tests.conftest import KBS, ROOT, run_cli
 
 HEAD = "---\ntitle: River news\n---\n"
 """A producer script's front matter."""
@@ -64,6 +66,11 @@ def aged(path: Path, seconds: float = 3600) -> Path:
 # Item 1: silence costs no memory, and pause markers are bounded.
 
 
+def paused(markers: int) -> str:
+    """Two sentences with ``markers`` markers of 10 s between them."""
+    return f"{HEAD}anchor: The river rose. {'[pause 10s]' * markers} Crews worked.\n"
+
+
 def peak_rss_mb(*args: str) -> float:
     """The peak resident memory (MB) of ``broadcaster ARGS`` run in a process of its own."""
     measure = (
@@ -83,8 +90,8 @@ def test_half_an_hour_of_pauses_costs_no_memory(tmp_path):
     """180 markers of 10 s in a row are one 30-minute silence: streamed, it costs what a
     10-second one does (held whole as float samples, and oversampled by the meter, it
     took a render to 1.46 GB)."""
-    short = script(tmp_path, HEAD + "anchor: The river rose. [pause 10s] Crews worked.\n", "short.txt")
-    long = script(tmp_path, f"{HEAD}anchor: The river rose. {'[pause 10s]' * 180} Crews worked.\n")
+    short = script(tmp_path, paused(1), "short.txt")
+    long = script(tmp_path, paused(180))
     fixed = ("--format", "wav", "--sample-rate", "8000", *QUIET)
     baseline = peak_rss_mb("render", str(short), "-o", str(tmp_path / "short.wav"), *fixed)
     peak = peak_rss_mb("render", str(long), "-o", str(tmp_path / "long.wav"), *fixed)
@@ -108,7 +115,7 @@ def test_a_huge_pause_marker_is_cut_to_ten_seconds_with_a_warning(tmp_path):
 
 def test_the_length_limit_counts_pauses(tmp_path):
     """5.8 hours of pauses and two sentences: too long, refused before any synthesis."""
-    source = script(tmp_path, f"{HEAD}anchor: The river rose. {'[pause 10s]' * 2100} Crews worked.\n")
+    source = script(tmp_path, paused(2100))
     out = tmp_path / "out"
     out.mkdir()
     done = run_cli("render", str(source), "-o", str(out / "p.mp3"))
@@ -123,10 +130,13 @@ def test_the_length_limit_counts_pauses(tmp_path):
 
 # Item 14: malformed pause markers and control characters.
 
-MALFORMED = HEAD + """anchor: The river rose [pause -1s] fast.
+MALFORMED = (
+    HEAD
+    + """anchor: The river rose [pause -1s] fast.
 [pause .5s] Crews worked [pause 1e9s] through the night.
 They rested [pause 5 min] at dawn [PAUSE] and [pause 5 s] left.
 """
+)
 
 
 def test_malformed_pause_markers_are_named_with_their_line_and_not_read(tmp_path):
@@ -272,3 +282,218 @@ def test_a_batch_name_says_the_format_or_is_refused(tmp_path):
     done = run_cli(*common, "--name", "{stem}.wav", "--format", "mp3", "--force")
     assert done.returncode == 1
     assert "s.wav is named as wav but the format asked for is mp3" in done.stderr
+
+
+# Item 6: signals, a kill at any instant, and what killed renders left behind.
+
+STALLING_FFMPEG = """#!/bin/sh
+# The real ffmpeg, but the bulletin's encode (the one run with -y) writes a little, says
+# it has begun, and hangs: the render is stopped in the middle of it.
+case " $* " in
+  *" -y "*) for last; do :; done; printf 'half an mp3' > "$last"; : > "{ready}"; exec sleep 600;;
+esac
+exec "{ffmpeg}" "$@"
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_stops_a_render_and_leaves_the_previous_files(tmp_path, signum):
+    """Stopped mid-encode: one Error line, exit 128 + N as a batch, the previous bulletin's
+    four files as they were, no temporary beside them nor in the temporary folder."""
+    ready = tmp_path / "encoding"
+    ffmpeg = tmp_path / "ffmpeg"
+    ffmpeg.write_text(STALLING_FFMPEG.format(ready=ready, ffmpeg=find_ffmpeg()))
+    ffmpeg.chmod(0o755)
+    out, scratch = tmp_path / "out", tmp_path / "tmp"
+    out.mkdir()
+    scratch.mkdir()
+    for kind in ("mp3", "vtt", "srt", "json"):
+        (out / f"b.{kind}").write_text(f"yesterday's {kind}")
+    before = listing(out)
+    render = subprocess.Popen(
+        [sys.executable, "-m", "broadcaster", "render", str(KBS), "-o", str(out / "b.mp3")],
+        cwd=ROOT, env={**os.environ, "BROADCASTER_FFMPEG": str(ffmpeg), "TMPDIR": str(scratch)},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    while not ready.exists():  # waits for the encode to begin, however long that takes
+        assert render.poll() is None, render.communicate()
+        time.sleep(0.05)
+    render.send_signal(signum)
+    stdout, stderr = render.communicate(timeout=120)
+    assert (render.returncode, stdout) == (128 + signum, "")
+    assert stderr == f"Error: stopped by {signum.name} (run it again to render it)\n"
+    assert listing(out) == before
+    assert list(scratch.iterdir()) == []
+
+
+KILLED = """
+import os, signal, sys, tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from broadcaster import files
+
+folder, at = Path(sys.argv[1]), int(sys.argv[2])
+calls = 0
+
+def killing(real):
+    def call(*args, **kwargs):
+        global calls
+        calls += 1
+        if calls == at:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(*args, **kwargs)
+    return call
+
+for owner, name in ((os, "replace"), (os, "chmod"), (tempfile, "mkstemp"),
+                    (Path, "write_text"), (Path, "unlink")):
+    setattr(owner, name, killing(getattr(owner, name)))
+with files.fileset() as staged:
+    for kind in ("mp3", "vtt", "srt", "json"):
+        files.write_text(staged, folder / f"b.{kind}", f"today's {kind}")
+print(calls)
+"""
+
+
+def test_a_kill_at_any_instant_leaves_one_whole_set_once_swept(tmp_path):
+    """SIGKILL before each file operation of writing a set of four files (and after the
+    last): the folder then holds yesterday's set, today's, or a journal from which the
+    next render's sweep makes today's; never a mixture, never a temporary."""
+    old = {f"b.{k}": f"yesterday's {k}".encode() for k in ("json", "mp3", "srt", "vtt")}
+    new = {name: data.replace(b"yesterday", b"today") for name, data in old.items()}
+    seen = []
+    at = 1
+    while True:
+        folder = tmp_path / str(at)
+        folder.mkdir()
+        for name, data in old.items():
+            (folder / name).write_bytes(data)
+        done = subprocess.run(
+            [sys.executable, "-c", KILLED, str(folder), str(at)], capture_output=True, cwd=ROOT
+        )
+        killed = done.returncode == -signal.SIGKILL
+        assert killed or done.returncode == 0, done.stderr
+        before_sweep = listing(folder)
+        files.sweep(folder, time.time())
+        assert listing(folder) in (old, new), (at, sorted(before_sweep))
+        seen.append((listing(folder) == new, before_sweep in (old, new)))
+        if not killed:
+            break
+        at += 1
+    assert at == int(done.stdout) + 1 > 12  # every operation was a place to die
+    assert seen[0] == (False, True)  # killed before anything: yesterday's set untouched
+    assert (False, False) in seen  # temporaries left, which the sweep removed
+    assert (True, False) in seen  # a journal left, from which the sweep made today's set
+    assert seen[-1] == (True, True)
+
+
+def test_the_next_render_sweeps_only_what_dead_renders_left(tmp_path):
+    """Into the same folder: a dead render's partials and its journal (whose set it
+    completes), and in the temporary folder its scratch folders; never a live render's,
+    one changed since the render began, nor a user's file."""
+    out, scratch = tmp_path / "out", tmp_path / "tmp"
+    out.mkdir()
+    scratch.mkdir()
+    dead, alive = dead_pid(), os.getpid()
+    audio, captions = f".c.mp3.{dead}-aaaaaaaa.part", f".c.vtt.{dead}-vvvvvvvv.part"
+    leftovers = {
+        "c.mp3": b"yesterday's audio",
+        "c.vtt": b"yesterday's captions",
+        audio: b"today's audio",
+        captions: b"today's captions",
+        f".c.mp3.{dead}-jjjjjjjj.set": json.dumps([[captions, "c.vtt"], [audio, "c.mp3"]]),
+        f".b.mp3.{dead}-bbbbbbbb.part": b"half a bulletin",
+        ".report.json.0123456789ab.part": b"half a batch report",
+    }
+    kept = {
+        ".b.mp3.abcdefgh.part": b"no pid: not ours",
+        ".notes.part": b"a user's",
+        "x.part": b"a user's",
+        f".b.mp3.{alive}-cccccccc.part": b"a live render's",
+    }
+    for name, data in {**leftovers, **kept}.items():
+        (out / name).write_bytes(data.encode() if isinstance(data, str) else data)
+        aged(out / name)
+    newer = out / f".b.mp3.{dead}-dddddddd.part"
+    newer.write_bytes(b"changed after the render began")
+    aged(newer, -3600)
+    folders = {
+        "broadcaster-abcd1234": ("probe.mp3", True),
+        f"broadcaster-{dead}-abcd1234": ("s.mp3", True),
+        f"broadcaster-{alive}-abcd1234": ("s.mp3", False),
+        "broadcaster-abcd12345": ("probe.mp3", False),  # not a name tempfile gives
+        "broadcaster-wxyz6789": ("notes.odt", False),  # not a file a render makes
+        "broadcaster-recent12": ("probe.mp3", False),  # changed a moment ago
+    }
+    for name, (inside, _) in folders.items():
+        (scratch / name).mkdir()
+        (scratch / name / inside).write_bytes(b"x")
+        if name != "broadcaster-recent12":
+            aged(scratch / name / inside)
+            aged(scratch / name)
+    done = run_cli(
+        "render", str(script(tmp_path, SHORT)), "-o", str(out / "s.wav"), *QUIET, "-q",
+        env={"TMPDIR": str(scratch)},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert listing(out) == {
+        "c.mp3": b"today's audio",
+        "c.vtt": b"today's captions",
+        "s.wav": (out / "s.wav").read_bytes(),
+        newer.name: newer.read_bytes(),
+        **kept,
+    }
+    left = sorted(p.name for p in scratch.iterdir())
+    assert left == sorted(name for name, (_, swept) in folders.items() if not swept)
+
+
+# Item 5: a full disk.
+
+
+@contextmanager
+def small_disk(folder: Path, kib: int) -> Iterator[Path]:
+    """A file system of ``kib`` KiB of its own (tmpfs: needs root), mounted at ``folder``."""
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={kib}k", "tmpfs", str(folder)], capture_output=True
+    )
+    if mounted.returncode:
+        pytest.skip(f"cannot mount a small file system: {mounted.stderr.decode().strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_a_full_disk_is_one_error_and_leaves_nothing(tmp_path):
+    """Disks a page or more too small for the audio, its tags and chapters, each sidecar
+    and the journal: every render either writes the whole set or fails in one line and
+    leaves nothing at all. (The MP3's tags, and the sidecars once the audio was in place,
+    used to fail with tracebacks.)"""
+    source = script(tmp_path, SHORT)
+    args = ("render", str(source), "--no-music", "-q")
+    done = run_cli(*args, "-o", str(tmp_path / "b.mp3"))
+    assert done.returncode == 0, done.stderr
+    pages = {p.name: -(-p.stat().st_size // 4096) for p in tmp_path.glob("b.*")}
+    audio, whole = pages["b.mp3"], sum(pages.values())
+    errors = set()
+    for kib in range(4 * (audio - 2), 4 * (whole + 2), 4):
+        with small_disk(tmp_path / f"disk{kib}", kib) as disk:
+            done = run_cli(*args, "-o", str(disk / "b.mp3"))
+            if done.returncode == 0:
+                assert sorted(p.name for p in disk.iterdir()) == [
+                    "b.json",
+                    "b.mp3",
+                    "b.srt",
+                    "b.vtt",
+                ]
+                continue
+            one_error(done, "No space left on device")
+            assert list(disk.iterdir()) == []
+            errors.add(done.stderr.replace(f"{disk}/", "").split(":")[1].strip())
+    assert errors == {f"cannot write b.{kind}" for kind in ("mp3", "vtt", "srt", "json")}
+    with small_disk(tmp_path / "tiny", 16) as disk:  # ffmpeg itself fails on WAV
+        done = run_cli(*args, "-o", str(disk / "b.wav"))
+        one_error(done, "ffmpeg failed to encode: ")
+        assert done.stderr.endswith(": No space left on device\n")
+        assert list(disk.iterdir()) == []
