@@ -497,3 +497,24 @@ def test_a_full_disk_is_one_error_and_leaves_nothing(tmp_path):
         one_error(done, "ffmpeg failed to encode: ")
         assert done.stderr.endswith(": No space left on device\n")
         assert list(disk.iterdir()) == []
+
+
+def test_a_stop_between_two_renames_completes_the_set(tmp_path, monkeypatch):
+    """A signal raises in the middle of the renames (here: before the second): the
+    others are made all the same, so the set is today's, whole, with no journal."""
+    (tmp_path / "b.mp3").write_text("yesterday's audio")
+    (tmp_path / "b.vtt").write_text("yesterday's captions")
+    replace, calls = os.replace, []
+
+    def interrupted(source, target):
+        calls.append(target)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        replace(source, target)
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt), files.fileset() as staged:
+        files.write_text(staged, tmp_path / "b.mp3", "today's audio")
+        files.write_text(staged, tmp_path / "b.vtt", "today's captions")
+    assert listing(tmp_path) == {"b.mp3": b"today's audio", "b.vtt": b"today's captions"}
+    assert calls == [tmp_path / "b.vtt", tmp_path / "b.mp3", tmp_path / "b.mp3"]
