@@ -135,15 +135,28 @@ def write_text(files: FileSet, target: Path, text: str) -> None:
 
 
 def _replay(journal: Path) -> None:
-    """Make the renames ``journal`` lists that are not made yet, then remove it."""
+    """Make the renames ``journal`` lists that are not made yet, then remove it. Only a
+    temporary of ours onto the name it was made for, in the journal's folder, is renamed:
+    a journal someone else put there cannot move a file anywhere else."""
     try:
         moves = json.loads(journal.read_text())
     except (OSError, ValueError):
         moves = []
-    for source, target in moves:
-        if (journal.parent / source).exists():
+    for source, target in moves if isinstance(moves, list) else []:
+        if _renamable(journal.parent, source, target):
             os.replace(journal.parent / source, journal.parent / target)
     journal.unlink(missing_ok=True)
+
+
+def _renamable(folder: Path, source: object, target: object) -> bool:
+    return (
+        isinstance(source, str)
+        and isinstance(target, str)
+        and "/" not in target
+        and PARTIAL.fullmatch(source) is not None
+        and source.startswith(f".{target}.")
+        and _owned(folder / source)
+    )
 
 
 def sweep(folder: Path, before: float) -> None:
@@ -173,7 +186,20 @@ def _stale(folder: Path, name: re.Pattern[str], before: float) -> list[tuple[Pat
     except OSError:
         return []
     matched = ((path, name.fullmatch(path.name)) for path in entries)
-    return [(path, found) for path, found in matched if found and _changed(path) < before]
+    return [
+        (path, found)
+        for path, found in matched
+        if found and _changed(path) < before and _owned(path)
+    ]
+
+
+def _owned(path: Path) -> bool:
+    """Whether ``path`` is this user's (and not a symbolic link)."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return False
+    return info.st_uid == os.getuid() and not stat.S_ISLNK(info.st_mode)
 
 
 def _changed(path: Path) -> float:
@@ -195,22 +221,17 @@ def _alive(pid: int) -> bool:
 
 
 def _is_scratch(path: Path, before: float) -> bool:
-    """A scratch folder of ours: this user's, holding only files a render puts there,
-    none of them changed since ``before``."""
+    """A scratch folder (its owner checked) holding only files a render puts there, none
+    of them changed since ``before``."""
     try:
-        info = path.lstat()
-        entries = list(os.scandir(path)) if stat.S_ISDIR(info.st_mode) else []
+        entries = list(os.scandir(path)) if path.is_dir() else None
     except OSError:
         return False
-    return (
-        stat.S_ISDIR(info.st_mode)
-        and info.st_uid == os.getuid()
-        and all(
-            e.is_file(follow_symlinks=False)
-            and SCRATCH_FILES.fullmatch(e.name)
-            and _changed(Path(e.path)) < before
-            for e in entries
-        )
+    return entries is not None and all(
+        e.is_file(follow_symlinks=False)
+        and SCRATCH_FILES.fullmatch(e.name)
+        and _changed(Path(e.path)) < before
+        for e in entries
     )
 
 

@@ -403,6 +403,14 @@ def test_the_next_render_sweeps_only_what_dead_renders_left(tmp_path):
         captions: b"today's captions",
         f".c.mp3.{dead}-jjjjjjjj.set": json.dumps([[captions, "c.vtt"], [audio, "c.mp3"]]),
         f".b.mp3.{dead}-bbbbbbbb.part": b"half a bulletin",
+        f".e.mp3.{dead}-eeeeeeee.part": b"half",  # and a journal naming other targets:
+        f".e.mp3.{dead}-hhhhhhhh.set": json.dumps(
+            [
+                [f".e.mp3.{dead}-eeeeeeee.part", "../victim.txt"],
+                [f".e.mp3.{dead}-eeeeeeee.part", "other.mp3"],
+                ["e.vtt", "e.mp3"],
+            ]
+        ),
         ".report.json.0123456789ab.part": b"half a batch report",
     }
     kept = {
@@ -443,6 +451,7 @@ def test_the_next_render_sweeps_only_what_dead_renders_left(tmp_path):
         newer.name: newer.read_bytes(),
         **kept,
     }
+    assert not (tmp_path / "victim.txt").exists()
     left = sorted(p.name for p in scratch.iterdir())
     assert left == sorted(name for name, (_, swept) in folders.items() if not swept)
 
