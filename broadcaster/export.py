@@ -179,11 +179,15 @@ def ffmpeg_version(exe: str) -> str:
 
 
 def check_target(target: Path, fmt: Format) -> None:
-    """Fail early if ``target`` cannot be written: a directory, an unwritable folder, or
-    a name whose extension says another format than ``fmt``."""
+    """Fail early if ``target`` cannot be written: a directory, a device or a pipe, an
+    unwritable folder, or a name whose extension says another format than ``fmt``."""
     check_extension(target, fmt)
     if target.is_dir():
         raise ExportError(f"{target} is a directory", "give a file name such as out.mp3")
+    if target.exists() and not target.is_file():  # renaming over it would replace a device
+        raise ExportError(
+            f"{target} is not a regular file", "give a file name, or -o - for standard output"
+        )
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except FileExistsError:

@@ -527,3 +527,13 @@ def test_a_stop_between_two_renames_completes_the_set(tmp_path, monkeypatch):
         files.write_text(staged, tmp_path / "b.vtt", "today's captions")
     assert listing(tmp_path) == {"b.mp3": b"today's audio", "b.vtt": b"today's captions"}
     assert calls == [tmp_path / "b.vtt", tmp_path / "b.mp3", tmp_path / "b.mp3"]
+
+
+def test_an_output_that_is_a_pipe_or_a_device_is_refused(tmp_path):
+    """Renaming the finished file over ``-o /dev/null`` would replace the device (as root)."""
+    fifo = tmp_path / "pipe.mp3"
+    os.mkfifo(fifo)
+    done = run_cli("render", str(script(tmp_path, SHORT)), "-o", str(fifo))
+    one_error(done, f"{fifo} is not a regular file (give a file name, or -o - for standard output)")
+    assert fifo.is_fifo()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe.mp3", "s.txt"]
