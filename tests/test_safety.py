@@ -500,7 +500,11 @@ def test_a_full_disk_is_one_error_and_leaves_nothing(tmp_path):
             one_error(done, "No space left on device")
             assert list(disk.iterdir()) == []
             errors.add(done.stderr.replace(f"{disk}/", "").split(":")[1].strip())
-    assert errors == {f"cannot write b.{kind}" for kind in ("mp3", "vtt", "srt", "json")}
+    sidecar = {f"cannot write b.{kind}" for kind in ("vtt", "srt", "json")}
+    # The audio's own failure: Debian's ffmpeg 5.1 ends an MP3 cut short by ENOSPC with
+    # status 0, and the tags cannot then be added; another ffmpeg may report it itself.
+    audio = {"cannot write b.mp3", "ffmpeg failed to encode"}
+    assert sidecar < errors <= sidecar | audio
     with small_disk(tmp_path / "tiny", 16) as disk:  # ffmpeg itself fails on WAV
         done = run_cli(*args, "-o", str(disk / "b.wav"))
         one_error(done, "ffmpeg failed to encode: ")
