@@ -260,8 +260,14 @@ class Encoder:
         self._log.seek(0)
         lines = self._log.read().decode(errors="replace").strip().splitlines()
         self._log.close()
-        if failed:
-            raise ExportError(f"ffmpeg failed to encode: {(lines or ['no message'])[-1]}")
+        # Debian's ffmpeg 5.1 ends an MP3 that a full disk cut short with status 0, only
+        # saying "Error writing trailer of ...: No space left on device" (measured).
+        full = [line for line in lines if any(os.strerror(e) in line for e in files.FULL)]
+        if failed or full:
+            raise ExportError(
+                f"ffmpeg failed to encode: {(full or lines or ['no message'])[-1]}",
+                "free some space, or write elsewhere with -o" if full else None,
+            )
 
     def abort(self) -> None:
         """Stop ffmpeg at once (after an error elsewhere)."""

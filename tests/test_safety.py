@@ -505,10 +505,19 @@ def test_a_full_disk_is_one_error_and_leaves_nothing(tmp_path):
     # status 0, and the tags cannot then be added; another ffmpeg may report it itself.
     audio = {"cannot write b.mp3", "ffmpeg failed to encode"}
     assert sidecar < errors <= sidecar | audio
-    with small_disk(tmp_path / "tiny", 16) as disk:  # ffmpeg itself fails on WAV
-        done = run_cli(*args, "-o", str(disk / "b.wav"))
+
+
+@pytest.mark.parametrize("fmt", ["mp3", "wav", "flac", "opus", "m4a"])
+def test_a_disk_too_small_for_the_audio_fails_at_the_encode(tmp_path, fmt):
+    """Debian's ffmpeg 5.1 ends an MP3, FLAC, Opus or M4A that ENOSPC cut short with
+    status 0: the encode must fail there, not later (an M4A's chapters then failed in
+    two lines, other formats' tags by luck)."""
+    with small_disk(tmp_path / "tiny", 16) as disk:
+        done = run_cli("render", str(script(tmp_path, SHORT)), "-o", str(disk / f"b.{fmt}"))
         one_error(done, "ffmpeg failed to encode: ")
-        assert done.stderr.endswith(": No space left on device\n")
+        assert done.stderr.endswith(
+            ": No space left on device (free some space, or write elsewhere with -o)\n"
+        )
         assert list(disk.iterdir()) == []
 
 
