@@ -217,6 +217,7 @@ def stoppable(command):
 
 @contextmanager
 def _stopped_by_signals() -> Iterator[None]:
+    """SIGINT and SIGTERM raise :class:`Stopped` in the block, which ends as a ClickException."""
 
     def stop(signum: int, frame: object) -> None:
         for each in previous:  # one stop: the cleaning up is not cut short
