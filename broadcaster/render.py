@@ -398,6 +398,7 @@ def preview(
     """Only the chosen sections (1-based segment numbers), with the same voices, lexicon
     and loudness as the full render, and no stings: their cost does not depend on the
     bulletin's length."""
+    check_outputs(prepared.bulletin.source, output, ())
     with _staged(output) as staged:
         return _produce(prepared, engine, output, options, chosen, False, staged)
 

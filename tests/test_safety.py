@@ -210,6 +210,13 @@ def test_an_output_that_is_the_transcript_is_refused(tmp_path, how):
     assert source.read_text(encoding="utf-8") == SHORT
 
 
+def test_a_preview_onto_the_transcript_is_refused(tmp_path):
+    source = script(tmp_path, SHORT, "t.mp3")
+    done = run_cli("preview", str(source), "--section", "1", "-o", str(source))
+    one_error(done, f"{source} is the transcript itself: rendering would replace it")
+    assert source.read_text(encoding="utf-8") == SHORT
+
+
 # Item 13: one stem in two formats; a name that says another format.
 
 
