@@ -3,11 +3,12 @@ with the batch commands; :mod:`broadcaster.cli` loads this module when one is ru
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
+import signal
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -18,6 +19,7 @@ import click
 from broadcaster import (
     engines,
     export,
+    files,
     loudness,
     mix,
     music,
@@ -192,6 +194,49 @@ def _cast(voices: Path | None, cast: str) -> str:
     return cast
 
 
+class Stopped(BaseException):
+    """SIGINT or SIGTERM, raised in the main thread so that the command unwinds: its
+    ffmpeg stopped, its temporaries removed, the files in place left as they were."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def stoppable(command):
+    """``command``, which SIGINT and SIGTERM stop at once, with one ``Error:`` line and
+    exit 128 + the signal's number (130, 143), as they stop a batch."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        with _stopped_by_signals():
+            return command(*args, **kwargs)
+
+    return run
+
+
+@contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """SIGINT and SIGTERM raise :class:`Stopped` in the block, which ends as a ClickException."""
+
+    def stop(signum: int, frame: object) -> None:
+        for each in previous:  # one stop: the cleaning up is not cut short
+            signal.signal(each, signal.SIG_IGN)
+        raise Stopped(signum)
+
+    previous = {each: signal.signal(each, stop) for each in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    except Stopped as stopped:
+        name = signal.Signals(stopped.signum).name
+        failed = click.ClickException(f"stopped by {name} (run it again to render it)")
+        failed.exit_code = 128 + stopped.signum
+        raise failed from None
+    finally:
+        for each, handler in previous.items():
+            signal.signal(each, handler)
+
+
 @cli.command("render")
 @click.argument("script", type=FILE)
 @click.option(
@@ -208,6 +253,7 @@ def _cast(voices: Path | None, cast: str) -> str:
 )
 @JSON
 @click.option("-q", "--quiet", is_flag=True, help="Print only the output path.")
+@stoppable
 def render_cmd(
     script: Path,
     output: Path | None,
@@ -252,9 +298,11 @@ def render_cmd(
 
 
 def _check_encoding(target: Path, options: render.Options) -> None:
-    """A format, sample rate or bitrate the output cannot take is a command-line mistake."""
+    """A format, sample rate or bitrate the output cannot take, or a file name that says
+    another format, is a command-line mistake."""
     try:
         fmt = export.format_for(target, options.format)
+        export.check_extension(target, fmt)
         export.encoding(fmt, options.sample_rate, options.channels, options.bitrate)
     except BroadcasterError as exc:
         raise click.UsageError(str(exc)) from None
@@ -267,7 +315,7 @@ def _destination(output: Path | None, name: str) -> Iterator[Path]:
     if output is None:
         yield Path("output") / name
     elif output == Path("-"):
-        with tempfile.TemporaryDirectory(prefix="broadcaster-") as scratch:
+        with files.scratch() as scratch:
             yield Path(scratch) / name
     else:
         yield output
@@ -282,6 +330,7 @@ def _destination(output: Path | None, name: str) -> Iterator[Path]:
 @click.option("--play", is_flag=True, help="Play it with the first player found.")
 @transcript_options
 @sound_options
+@stoppable
 def preview(
     script: Path,
     section: int | None,

@@ -178,10 +178,16 @@ def ffmpeg_version(exe: str) -> str:
     return out.split("\n", 1)[0].removeprefix("ffmpeg version ").split(" Copyright")[0]
 
 
-def check_target(target: Path) -> None:
-    """Fail early if ``target`` cannot be written: a directory, or an unwritable folder."""
+def check_target(target: Path, fmt: Format) -> None:
+    """Fail early if ``target`` cannot be written: a directory, a device or a pipe, an
+    unwritable folder, or a name whose extension says another format than ``fmt``."""
+    check_extension(target, fmt)
     if target.is_dir():
         raise ExportError(f"{target} is a directory", "give a file name such as out.mp3")
+    if target.exists() and not target.is_file():  # renaming over it would replace a device
+        raise ExportError(
+            f"{target} is not a regular file", "give a file name, or -o - for standard output"
+        )
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
@@ -191,6 +197,20 @@ def check_target(target: Path) -> None:
     if not os.access(target.parent, os.W_OK | os.X_OK):
         raise ExportError(
             f"cannot write to folder {target.parent}", "choose another output path with -o"
+        )
+
+
+def check_extension(target: Path, fmt: Format) -> None:
+    """Refuse to write ``fmt`` into a file whose extension names another format (an
+    extension broadcaster does not know says nothing)."""
+    try:
+        named = format_for(target, None) if target.suffix else fmt
+    except ExportError:
+        return
+    if named is not fmt:
+        raise ExportError(
+            f"{target.name} is named as {named.name} but the format asked for is {fmt.name}",
+            f"name it {target.with_suffix('.' + fmt.name).name}, or leave out --format",
         )
 
 
@@ -240,8 +260,14 @@ class Encoder:
         self._log.seek(0)
         lines = self._log.read().decode(errors="replace").strip().splitlines()
         self._log.close()
-        if failed:
-            raise ExportError(f"ffmpeg failed to encode: {(lines or ['no message'])[-1]}")
+        # Debian's ffmpeg 5.1 ends an MP3 that a full disk cut short with status 0, only
+        # saying "Error writing trailer of ...: No space left on device" (measured).
+        full = [line for line in lines if any(os.strerror(e) in line for e in files.FULL)]
+        if failed or full:
+            raise ExportError(
+                f"ffmpeg failed to encode: {(full or lines or ['no message'])[-1]}",
+                "free some space, or write elsewhere with -o" if full else None,
+            )
 
     def abort(self) -> None:
         """Stop ffmpeg at once (after an error elsewhere)."""
@@ -290,21 +316,27 @@ def _metadata(tags: Tags, fmt: Format) -> list[str]:
 
 
 @contextmanager
-def encoded(target: Path, rate: int, enc: Encoding, tags: Tags) -> Iterator[Encoder]:
-    """An :class:`Encoder` writing to a temporary file beside ``target``; the caller
+def encoded(
+    target: Path, rate: int, enc: Encoding, tags: Tags, staged: files.FileSet
+) -> Iterator[Encoder]:
+    """An :class:`Encoder` writing to a temporary of ``staged`` for ``target``; the caller
     sets ``encoder.chapters`` before leaving the block. On success, tags and chapters
-    are added and the file renamed into place; on any failure nothing is left."""
-    check_target(target)
+    are added (the temporary moves into place with the rest of ``staged``); on any
+    failure nothing is left."""
+    check_target(target, enc.format)
     ffmpeg = find_ffmpeg()
-    with files.partial(target) as path:
-        encoder = Encoder(ffmpeg, path, rate, enc, tags)
-        encoder.chapters = []
-        try:
-            yield encoder
-        except BaseException:
-            encoder.abort()
-            raise
+    path = staged.part(target)
+    encoder = Encoder(ffmpeg, path, rate, enc, tags)
+    encoder.chapters = []
+    try:
+        yield encoder
         encoder.finish()
+    except BaseException:
+        encoder.abort()
+        raise
+    from mutagen import MutagenError
+
+    with files.written(target, MutagenError):  # mutagen wraps a full disk's OSError
         _finish_tags(ffmpeg, path, enc.format, tags, encoder.chapters)
 
 

@@ -1,8 +1,22 @@
-"""Writing finished files: a temporary file beside the target, renamed into place."""
+"""Writing finished files: temporaries beside their targets, moved into place as one set.
+
+A render's audio and its sidecars are all written to temporaries
+(``.NAME.PID-XXXXXXXX.part``) first. Then a journal (``.NAME.PID-XXXXXXXX.set``) naming
+every temporary and its target is written, the temporaries are renamed over their
+targets (the sidecars first, the audio last) and the journal is removed. A process killed
+at any instant leaves the previous files, the new ones, or a journal: the next render or
+batch into that folder makes the renames the journal lists (every temporary it names was
+complete before it was written) and removes what killed renders left half-written.
+"""
 
 from __future__ import annotations
 
+import errno
+import json
 import os
+import re
+import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,33 +24,236 @@ from pathlib import Path
 
 from broadcaster.errors import ExportError
 
+OURS = r"\..+\.(?P<pid>\d+)-[a-z0-9_]{8}"
+"""``.NAME.PID-`` and mkstemp's eight random characters."""
+PARTIAL = re.compile(OURS + r"\.part")
+"""A temporary of :class:`FileSet`."""
+JOURNAL = re.compile(OURS + r"\.set")
+"""A journal of :class:`FileSet`."""
+BATCH_PARTIAL = re.compile(r"\..+\.[0-9a-f]{12}\.part")
+"""A temporary of the batch's ``write_atomic`` (its report and stamps)."""
+SCRATCH = re.compile(r"broadcaster-(?:(?P<pid>\d+)-)?[a-z0-9_]{8}")
+"""A scratch folder in the temporary folder (``TemporaryDirectory(prefix="broadcaster-")``,
+or :func:`scratch`'s)."""
+SCRATCH_FILES = re.compile(r"[^/]+\.(mp3|wav|flac|opus|ogg|m4a|vtt|srt|json|txt|part|set)")
+"""What a scratch folder holds: the codec probe, chapter remuxing, a render to stdout."""
+SCRATCH_GRACE_S = 60
+"""A scratch folder is stale once untouched for this long: one lives about a second while
+its ffmpeg writes, and its name cannot say whose it is."""
+FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
-@contextmanager
-def partial(target: Path) -> Iterator[Path]:
-    """A temporary path beside ``target``; on success it becomes ``target`` (with the
-    permissions any new file gets), on failure it is removed. Nothing half-written."""
+
+def _temporary(target: Path, suffix: str) -> Path:
+    """A new empty file beside ``target``, named for it and for this process."""
+    prefix = f".{target.name}.{os.getpid()}-"
     try:
-        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=prefix, suffix=suffix)
     except OSError as exc:
         raise ExportError(
             f"cannot write to folder {target.parent}: {exc.strerror}",
             "choose another output path with -o",
         ) from None
     os.close(fd)
+    return Path(name)
+
+
+class FileSet:
+    """Temporaries for a set of files in one folder, moved into place together."""
+
+    def __init__(self) -> None:
+        self.moves: list[tuple[Path, Path]] = []
+
+    def part(self, target: Path) -> Path:
+        """A temporary that becomes ``target`` when the set is committed."""
+        path = _temporary(target, ".part")
+        self.moves.append((path, target))
+        return path
+
+    def temporary(self, target: Path) -> Path:
+        """The temporary that becomes ``target``."""
+        return next(path for path, planned in self.moves if planned == target)
+
+    def commit(self) -> None:
+        """Rename every temporary into place, the first one (the audio) last, with the
+        permissions any new file gets (mkstemp makes them 0600)."""
+        if not self.moves:
+            return
+        mode = 0o666 & ~_umask()
+        for path, _ in self.moves:
+            os.chmod(path, mode)
+        order = [*self.moves[1:], self.moves[0]]
+        journal = _temporary(self.moves[0][1], ".set")
+        try:
+            with written(self.moves[0][1]):
+                journal.write_text(json.dumps([[p.name, t.name] for p, t in order]))
+        except BaseException:
+            journal.unlink()
+            raise
+        try:
+            for path, target in order:
+                os.replace(path, target)
+        finally:  # interrupted between two renames: the others are made all the same
+            _replay(journal)
+
+    def discard(self) -> None:
+        """Remove every temporary still there."""
+        for path, _ in self.moves:
+            path.unlink(missing_ok=True)
+
+
+@contextmanager
+def fileset() -> Iterator[FileSet]:
+    """A :class:`FileSet` committed when the block succeeds; on any failure every
+    temporary is removed and nothing in place is touched."""
+    files = FileSet()
     try:
-        yield Path(name)
-        # mkstemp makes the file 0600; a finished file gets what any new file would.
-        os.chmod(name, 0o666 & ~_umask())
-        os.replace(name, target)
+        yield files
+        files.commit()
     finally:
-        if os.path.exists(name):
-            os.unlink(name)
+        files.discard()
 
 
-def write_text(target: Path, text: str) -> None:
-    """``text`` written to ``target`` atomically."""
-    with partial(target) as path:
+@contextmanager
+def written(target: Path, *wrapping: type[Exception]) -> Iterator[None]:
+    """A failure to write (a full disk, a quota) as an ExportError naming ``target``; an
+    error of a ``wrapping`` type counts as the OSError it was raised from."""
+    try:
+        yield
+    except (OSError, *wrapping) as exc:
+        cause = exc if isinstance(exc, OSError) else exc.__context__
+        why = getattr(cause, "strerror", None) or str(exc)
+        full = getattr(cause, "errno", None) in FULL
+        hint = "free some space, or write elsewhere with -o" if full else None
+        raise ExportError(f"cannot write {target}: {why}", hint) from None
+
+
+def write_text(files: FileSet, target: Path, text: str) -> None:
+    """``text``, to become ``target`` with the rest of ``files``."""
+    path = files.part(target)
+    with written(target):
         path.write_text(text, encoding="utf-8")
+
+
+def _replay(journal: Path) -> None:
+    """Make the renames ``journal`` lists that are not made yet, then remove it. Only a
+    temporary of ours onto the name it was made for, in the journal's folder, is renamed:
+    a journal someone else put there cannot move a file anywhere else."""
+    try:
+        moves = json.loads(journal.read_text())
+    except (OSError, ValueError):
+        moves = []
+    for source, target in moves if isinstance(moves, list) else []:
+        if _renamable(journal.parent, source, target):
+            os.replace(journal.parent / source, journal.parent / target)
+    journal.unlink(missing_ok=True)
+
+
+def _renamable(folder: Path, source: object, target: object) -> bool:
+    return (
+        isinstance(source, str)
+        and isinstance(target, str)
+        and "/" not in target
+        and PARTIAL.fullmatch(source) is not None
+        and source.startswith(f".{target}.")
+        and _owned(folder / source)
+    )
+
+
+def sweep(folder: Path, before: float) -> None:
+    """Finish the sets and remove the temporaries that dead renders (before ``before``,
+    a ``time.time()``) left in ``folder``, and remove their scratch folders in the
+    temporary folder. Only names this module gives are touched, never a user's file."""
+    # The journals first: the temporaries they name are to be moved in, not removed.
+    for names, settle in ((JOURNAL, _replay), (PARTIAL, _remove), (BATCH_PARTIAL, _remove)):
+        for path, found in _stale(folder, names, before):
+            if "pid" not in names.groupindex or not _alive(int(found["pid"])):
+                settle(path)
+    scratch_before = before - SCRATCH_GRACE_S
+    for path, found in _stale(Path(tempfile.gettempdir()), SCRATCH, scratch_before):
+        if not (found["pid"] and _alive(int(found["pid"]))) and _is_scratch(path, scratch_before):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _remove(path: Path) -> None:
+    path.unlink(missing_ok=True)
+
+
+def _stale(folder: Path, name: re.Pattern[str], before: float) -> list[tuple[Path, re.Match]]:
+    """The entries of ``folder`` named like ``name`` and last changed before ``before``,
+    with the match of their name."""
+    try:
+        entries = [Path(e.path) for e in os.scandir(folder)]
+    except OSError:
+        return []
+    matched = ((path, name.fullmatch(path.name)) for path in entries)
+    return [
+        (path, found)
+        for path, found in matched
+        if found and _changed(path) < before and _owned(path)
+    ]
+
+
+def _owned(path: Path) -> bool:
+    """Whether ``path`` is this user's (and not a symbolic link)."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return False
+    return info.st_uid == os.getuid() and not stat.S_ISLNK(info.st_mode)
+
+
+def _changed(path: Path) -> float:
+    try:
+        return path.lstat().st_mtime
+    except OSError:
+        return float("inf")
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process ``pid`` runs on this machine."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _is_scratch(path: Path, before: float) -> bool:
+    """A scratch folder (its owner checked) holding only files a render puts there, none
+    of them changed since ``before``."""
+    try:
+        entries = list(os.scandir(path)) if path.is_dir() else None
+    except OSError:
+        return False
+    return entries is not None and all(
+        e.is_file(follow_symlinks=False)
+        and SCRATCH_FILES.fullmatch(e.name)
+        and _changed(Path(e.path)) < before
+        for e in entries
+    )
+
+
+def scratch() -> tempfile.TemporaryDirectory:
+    """A scratch folder for a whole render, named for this process so that no other
+    render takes it for a dead one's."""
+    return tempfile.TemporaryDirectory(prefix=f"broadcaster-{os.getpid()}-")
+
+
+def refuse_overwriting(source: Path, targets: list[Path]) -> None:
+    """Raise ExportError if any of ``targets`` is ``source`` itself (the same file, by a
+    hard or symbolic link too): rendering would replace the transcript."""
+    for target in targets:
+        try:
+            same = os.path.samefile(source, target)
+        except OSError:
+            continue
+        if same:
+            raise ExportError(
+                f"{target} is the transcript itself: rendering would replace it",
+                "choose another output name with -o, or leave that sidecar out with --sidecars",
+            )
 
 
 def _umask() -> int:

@@ -289,8 +289,12 @@ class Mixer:
             self._silence(after_ms)
 
     def _silence(self, ms: int) -> None:
-        if ms > 0:
-            self._emit(np.zeros(_samples(ms)))
+        """``ms`` of silence, streamed a second at a time: never held whole (a
+        ``[pause 1800s]`` took a render to 1.46 GB, the meter oversampling it whole)."""
+        left = _samples(ms)
+        while left > 0:
+            self._emit(np.zeros(min(left, RATE)))
+            left -= RATE
 
     def _emit(self, samples: np.ndarray) -> None:
         self.meter.feed(samples)

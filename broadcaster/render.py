@@ -5,21 +5,24 @@ Every stage lives in its own module; this one only calls them in order.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import queue
 import re
 import threading
+import time
 import unicodedata
 import warnings
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Future
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
 
-from broadcaster import dialects, export, gender, loudness, mix, music, pauses, sidecars
+from broadcaster import dialects, export, files, gender, loudness, mix, music, pauses, sidecars
 from broadcaster.casting import (
     VoiceProfile,
     cast,
@@ -29,7 +32,7 @@ from broadcaster.casting import (
     with_overrides,
 )
 from broadcaster.engines import Engine, engine_for
-from broadcaster.errors import InputError
+from broadcaster.errors import ExportError, InputError
 from broadcaster.lexicon import load_lexicon
 from broadcaster.music import Music
 from broadcaster.reading import STDIN, read_transcript
@@ -41,11 +44,24 @@ MAX_SPOKEN_CHARS = 300_000
 """Longest bulletin rendered (about 6 hours): a sanity limit, not a memory one."""
 CHARS_PER_HOUR = 54_000
 """About 15 characters a second at news-reading pace."""
+MAX_HOURS = MAX_SPOKEN_CHARS / CHARS_PER_HOUR
+"""The longest bulletin, speech and ``[pause]`` markers together."""
 CHUNK_CHARS = 2000
 """The longest text sent to the engine in one call."""
 LATIN = re.compile(r"[\u00a0-\u024f\u1e00-\u1eff\u2000-\u206f\u20a0-\u20cf]")
 """Latin letters and the punctuation and currency blocks, beyond ASCII."""
 WORD = re.compile(r"\w")
+ESCAPES = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC: window titles, links
+    r"|\x1b[ -/]*[0-~]?"  # the short ones
+)
+"""Terminal escape sequences (colours pasted from a terminal: ESC[31m ...): CSI, OSC and
+the two-character ones."""
+CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""C0 and C1 control characters but tab and line ends."""
+MANIFEST_BYTES = 64 << 20
+"""A manifest larger than this is not one of ours (one of a 6-hour bulletin is ~5 MB)."""
 T = TypeVar("T")
 PART_S = 5
 """Seconds of speech the engine hands on at a time: the mixer and the encoder work on
@@ -130,7 +146,9 @@ class Rendered:
 
 def prepare(script: Path, engine: Engine, options: Options = Options()) -> Prepared:
     """Everything short of synthesis (what ``inspect`` shows)."""
-    bulletin = dialects.parse(read_transcript(script, options.encoding), options.dialect)
+    text = printable(read_transcript(script, options.encoding))
+    pauses.check(text)
+    bulletin = dialects.parse(text, options.dialect)
     bulletin = pauses.split(replace(bulletin, source=str(script)))
     folder = options.voices or default_voices_dir(options.cast)
     profiles, chosen = with_overrides(load_profiles(folder, engine), options.overrides, engine)
@@ -142,6 +160,12 @@ def prepare(script: Path, engine: Engine, options: Options = Options()) -> Prepa
         bulletin.map_segments(lambda s: replace(s, spoken=speakable(s.text, lexicon, s.voice)))
     )
     return Prepared(bulletin, {p.name: p for p in profiles}, people, folder)
+
+
+def printable(text: str) -> str:
+    """``text`` without terminal escape sequences and control characters, which would
+    reach the captions raw and be read aloud ("ESC[31m": "31 meters")."""
+    return CONTROLS.sub(" ", ESCAPES.sub("", text))
 
 
 def _unreadable(char: str) -> bool:
@@ -205,16 +229,49 @@ def utterances(text: str, limit: int = CHUNK_CHARS) -> list[str]:
 
 
 def check_length(bulletin: Bulletin) -> None:
-    """Refuse, before any synthesis, a bulletin longer than anyone would want in one file."""
+    """Refuse, before any synthesis, a bulletin longer than anyone would want in one file:
+    its speech and its ``[pause]`` markers' silence together."""
     chars = sum(len(segment.spoken) for _, segment in bulletin.segments())
-    if chars > MAX_SPOKEN_CHARS:
-        hours = chars / CHARS_PER_HOUR
+    paused_h = sum(segment.pause_ms for _, segment in bulletin.segments()) / 3_600_000
+    hours = chars / CHARS_PER_HOUR + paused_h
+    if hours > MAX_HOURS:
+        pauses_said = f" and {paused_h * 60:,.0f} minutes of pauses" if paused_h else ""
         raise InputError(
-            f"the transcript is too long to render: {chars:,} characters of speech, "
-            f"about {hours:.0f} hours",
-            f"split it; one bulletin holds up to {MAX_SPOKEN_CHARS:,} characters "
-            f"(about {MAX_SPOKEN_CHARS / CHARS_PER_HOUR:.0f} hours)",
+            f"the transcript is too long to render: {chars:,} characters of speech"
+            f"{pauses_said}, about {hours:.0f} hours",
+            f"split it; one bulletin holds up to about {MAX_HOURS:.0f} hours, pauses included",
         )
+
+
+def check_outputs(source: str | None, output: Path, kinds: tuple[str, ...]) -> None:
+    """Refuse, before any synthesis, outputs that would destroy something: the transcript
+    itself, the audio by one of its own sidecars, another audio file's sidecars."""
+    beside = sidecars.paths(output, kinds)
+    if output in beside:
+        raise ExportError(
+            f"{output} would be overwritten by its own {output.suffix} sidecar",
+            "give the audio file an audio extension such as .mp3",
+        )
+    if source and source != STDIN:
+        files.refuse_overwriting(Path(source), [output, *beside])
+    owner = _described(output.with_suffix(".json")) if kinds else None
+    if owner and owner != output.name and (output.parent / owner).exists():
+        raise ExportError(
+            f"the sidecars beside {output} are {output.parent / owner}'s: "
+            "rendering would replace them",
+            "give this render another name with -o, or --sidecars none",
+        )
+
+
+def _described(manifest: Path) -> str | None:
+    """The audio file a manifest describes, if ``manifest`` is one of ours."""
+    try:
+        if manifest.stat().st_size > MANIFEST_BYTES:
+            return None
+        audio = json.loads(manifest.read_text(encoding="utf-8")).get("audio")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return audio.get("file") if isinstance(audio, dict) else None
 
 
 def synthesize(
@@ -311,16 +368,28 @@ def render(
     """Synthesise, mix, encode and write the sidecars; nothing is left at ``output``
     unless it all succeeds."""
     check_length(prepared.bulletin)
-    made = _produce(prepared, engine, output, options, None, framed=True)
-    loud = {
-        "target_lufs": round(loudness.target_lufs(options.loudness), 2),
-        "integrated_lufs": round(made.measured.integrated_lufs, 2),
-        "true_peak_dbtp": round(made.measured.true_peak_dbtp, 2),
-        "codec_makeup_lu": round(made.makeup_lu, 2),
-    }
-    texts = sidecars.texts(prepared.bulletin, made.timeline, loud, _audio(made))
-    written = sidecars.write(output, options.sidecars, texts)
+    check_outputs(prepared.bulletin.source, output, options.sidecars)
+    with _staged(output) as staged:
+        made = _produce(prepared, engine, output, options, None, True, staged)
+        loud = {
+            "target_lufs": round(loudness.target_lufs(options.loudness), 2),
+            "integrated_lufs": round(made.measured.integrated_lufs, 2),
+            "true_peak_dbtp": round(made.measured.true_peak_dbtp, 2),
+            "codec_makeup_lu": round(made.makeup_lu, 2),
+        }
+        audio = _audio(made, staged.temporary(output))
+        texts = sidecars.texts(prepared.bulletin, made.timeline, loud, audio)
+        written = sidecars.write(staged, output, options.sidecars, texts)
     return replace(made, sidecars=written)
+
+
+@contextmanager
+def _staged(output: Path) -> Iterator[files.FileSet]:
+    """The set of files a render writes, moved into ``output``'s folder together, once
+    what dead renders left there is cleaned up."""
+    files.sweep(output.parent, time.time())
+    with files.fileset() as staged:
+        yield staged
 
 
 def preview(
@@ -329,7 +398,9 @@ def preview(
     """Only the chosen sections (1-based segment numbers), with the same voices, lexicon
     and loudness as the full render, and no stings: their cost does not depend on the
     bulletin's length."""
-    return _produce(prepared, engine, output, options, chosen, framed=False)
+    check_outputs(prepared.bulletin.source, output, ())
+    with _staged(output) as staged:
+        return _produce(prepared, engine, output, options, chosen, False, staged)
 
 
 def select(
@@ -372,6 +443,7 @@ def _produce(
     options: Options,
     chosen: set[int] | None,
     framed: bool,
+    staged: files.FileSet,
 ) -> Rendered:
     """The one encode, begun as soon as the first seconds are ready: the engine
     synthesises the next part (on a thread of its own) while this one is levelled,
@@ -390,7 +462,8 @@ def _produce(
         sections = map(mix.Leveller(sound), made)
         probe = _CodecProbe(sound, enc)
         stack.callback(probe.close)
-        with export.encoded(output, mix.RATE, enc, tags_for(prepared.bulletin)) as encoder:
+        tags = tags_for(prepared.bulletin)
+        with export.encoded(output, mix.RATE, enc, tags, staged) as encoder:
             mixer = mix.Mixer(sound, encoder.write, framed, probe.loss)
             timeline = mixer.run(probe.watch(sections), story_titles(prepared.bulletin))
             encoder.chapters = chapters(timeline) if framed else []
@@ -503,10 +576,17 @@ class _CodecProbe:
         return export.codec_loss(excerpt, mix.RATE, self.enc)
 
 
-def _audio(made: Rendered) -> dict:
+def _audio(made: Rendered, path: Path) -> dict:
+    """The manifest's description of the audio file, which is at ``path`` for now: its
+    size and hash tell a reader whether the file beside the manifest is that one."""
     enc = made.encoding
+    digest = hashlib.sha256()
+    with open(path, "rb") as audio:
+        while block := audio.read(1 << 20):
+            digest.update(block)
     return {"file": made.output.name, "format": enc.format.name, "sample_rate": enc.rate,
-            "channels": enc.channels, "bitrate": enc.bitrate}  # fmt: skip
+            "channels": enc.channels, "bitrate": enc.bitrate, "bytes": path.stat().st_size,
+            "sha256": digest.hexdigest()}  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -92,13 +92,16 @@ def manifest(bulletin: Bulletin, timeline: Timeline, measured: dict, audio: dict
     }
 
 
-def write(audio: Path, kinds: tuple[str, ...], texts: dict[str, str]) -> list[Path]:
-    """Each chosen sidecar beside ``audio`` (``<stem>.vtt`` ...), atomically."""
-    written = []
-    for kind in kinds:
-        path = audio.with_suffix(f".{kind}")
-        files.write_text(path, texts[kind])
-        written.append(path)
+def paths(audio: Path, kinds: tuple[str, ...]) -> list[Path]:
+    """Where each chosen sidecar of ``audio`` goes: ``<stem>.vtt`` ..."""
+    return [audio.with_suffix(f".{kind}") for kind in kinds]
+
+
+def write(staged: files.FileSet, audio: Path, kinds: tuple[str, ...], texts: dict) -> list[Path]:
+    """Each chosen sidecar beside ``audio``, to move into place with the rest of ``staged``."""
+    written = paths(audio, kinds)
+    for kind, path in zip(kinds, written, strict=True):
+        files.write_text(staged, path, texts[kind])
     return written
 
 

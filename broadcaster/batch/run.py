@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
-from broadcaster import dialects, render
+from broadcaster import dialects, files, render
 from broadcaster.batch import cache, feed, state
 from broadcaster.batch.files import write_atomic
 from broadcaster.batch.naming import Template
@@ -204,6 +204,7 @@ def _summarise(run: _Run, scripts: list[Path], started: float, error: str | None
 
 def _run_locked(run: _Run, scripts: list[Path], runner: Runner) -> None:
     state.clear_staging(run.batch.out)
+    files.sweep(run.batch.out, time.time())  # what renders killed there left behind
     cache.sweep(run.batch.cache)
     if run.progress:
         run.progress.start(len(scripts))
