@@ -84,5 +84,6 @@ def test_targets_and_presets():
     assert loudness.target_lufs("broadcast") == -23.0
     assert loudness.target_lufs("-18.5") == -18.5
     for bad in ("-40", "0", "loud", "nan"):
-        with pytest.raises(Exception, match="is not podcast, broadcast or -36 to -9"):
+        with pytest.raises(Exception, match="is not podcast, broadcast or -36 to -14"):
             loudness.target_lufs(bad)
+    assert loudness.target_lufs("-14") == -14.0
