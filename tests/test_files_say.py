@@ -192,10 +192,3 @@ def test_a_loudness_that_cannot_be_reached_is_refused_before_any_work(tmp_path):
     assert "Traceback" not in done.stderr
     assert list(tmp_path.iterdir()) == []
 
-
-def test_the_loudest_target_allowed_is_reached(tmp_path):
-    out = tmp_path / "loudest.mp3"
-    _cli_render(HARBOUR, out, "--loudness", "-14")
-    integrated, peak = ebur128(out)
-    assert integrated == pytest.approx(-14.0, abs=0.3)
-    assert peak <= -1.0
