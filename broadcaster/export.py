@@ -346,7 +346,7 @@ def _chapters_in_time_order(path: Path) -> None:
     """Put the tag's CHAP frames back in time order, in place. mutagen sorts frames by
     size when it saves (mutagen/id3/_tags.py), which stored them chp1, chp2, chp0; ffmpeg
     (so ffprobe and players built on it) lists chapters in file order, not the CTOC's,
-    and an ffmpeg conversion of such a file ran a chapter past the end."""
+    and an ffmpeg conversion of such a file retitled and re-timed them."""
     with path.open("r+b") as file:
         header = file.read(10)
         if header[:3] != b"ID3" or header[3] != 4:  # mutagen writes ID3v2.4

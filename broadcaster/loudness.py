@@ -20,10 +20,10 @@ from broadcaster.errors import BroadcasterError
 PRESETS = {"podcast": -16.0, "broadcast": -23.0}
 """Named integrated-loudness targets in LUFS."""
 SANE = (-36.0, -14.0)
-"""Targets a user may ask for, in LUFS. Louder, speech (its true peaks some 12 dB above
-its loudness) is limited too hard to stay under :data:`CEILING_DBTP`: measured on three
-transcripts in MP3, the PCM reached -12.6 for -13 (with LAME's 0.45 LU makeup: on
-target), -11.8 for -12 and -11.4 for -11 (-9 gave -11.3)."""
+"""Targets a user may ask for, in LUFS. Louder, the limiter holding speech's true peaks
+(eSpeak's some 19 dB above its loudness) under :data:`CEILING_DBTP` takes back what the gain adds:
+measured on three transcripts in MP3 (the PCM 0.45 LU above target for LAME), -13 was
+reached, -12 fell up to 0.3 LU short and -11 up to 0.9 LU (-9 gave -11.3)."""
 CEILING_DBTP = -2.5
 """The true-peak ceiling each voice is limited to: -1 dBTP is the spec; the extra 1.5 dB
 is headroom for the programme-wide correction (a few tenths of a dB) and the overshoot of
@@ -65,7 +65,7 @@ def target_lufs(value: str) -> float:
     if SANE[1] < lufs < 0:
         raise BroadcasterError(
             f"loudness target {value!r} cannot be reached: above {SANE[1]:g} LUFS, speech "
-            "cannot be that loud with its true peaks under -1 dBTP",
+            "held under -1 dBTP true peak falls short of it",
             f"use {SANE[1]:g} LUFS or quieter, e.g. --loudness podcast (-16 LUFS)",
         )
     if not SANE[0] <= lufs <= SANE[1]:
