@@ -87,6 +87,9 @@ def test_targets_and_presets():
         with pytest.raises(Exception, match="is not podcast, broadcast or -36 to -14"):
             loudness.target_lufs(bad)
     assert loudness.target_lufs("-14") == -14.0
+    for loud in ("-13.99", "-9", "-0.5"):
+        with pytest.raises(Exception, match="cannot be reached: above -14 LUFS"):
+            loudness.target_lufs(loud)
 
 
 def test_the_loudest_target_keeps_the_true_peak_ceiling(tmp_path):
