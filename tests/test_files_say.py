@@ -54,6 +54,13 @@ def chapters(path: Path) -> list[tuple[int, int, str]]:
     return found
 
 
+def _cli_render(script: Path, out: Path, *extra: str) -> None:
+    """A render in a process of its own: eSpeak reads a text a few samples apart from one
+    call to the next within a process, never from one process to the next."""
+    done = run_cli("render", str(script), "-o", str(out), "--sidecars", "none", *extra)
+    assert done.returncode == 0, done.stderr
+
+
 @pytest.fixture(scope="module")
 def three(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("three")
@@ -64,16 +71,9 @@ def three(tmp_path_factory) -> Path:
     return out
 
 
-def _cli_render(script: Path, out: Path, *extra: str) -> None:
-    """A render in a process of its own: eSpeak reads a text a few samples apart from one
-    call to the next within a process, never from one process to the next."""
-    done = run_cli("render", str(script), "-o", str(out), "--sidecars", "none", *extra)
-    assert done.returncode == 0, done.stderr
-
-
 @pytest.mark.parametrize("fmt", list(export.FORMATS))
 def test_every_format_decodes_on_target_and_every_run_gives_the_same_bytes(fmt, tmp_path):
-    """The decoded file within 0.3 LU of -16 and of -23 (MP3 measured -16.4 and -23.5
+    """The decoded file within 0.3 LU of -16 and of -23 (MP3 measured -16.4 and -23.4
     when the codec's makeup reached only part of the programme); a second run, the same
     file (Opus differed every run: a random Ogg serial number)."""
     for target in ("-16", "-23"):
@@ -191,4 +191,3 @@ def test_a_loudness_that_cannot_be_reached_is_refused_before_any_work(tmp_path):
     assert "'-13' cannot be reached: above -14 LUFS" in done.stderr
     assert "Traceback" not in done.stderr
     assert list(tmp_path.iterdir()) == []
-
