@@ -21,9 +21,9 @@ PRESETS = {"podcast": -16.0, "broadcast": -23.0}
 """Named integrated-loudness targets in LUFS."""
 SANE = (-36.0, -14.0)
 """Targets a user may ask for, in LUFS. Louder, the limiter holding speech's true peaks
-(eSpeak's some 19 dB above its loudness) under :data:`CEILING_DBTP` takes back what the gain adds:
-measured on three transcripts in MP3 (the PCM 0.45 LU above target for LAME), -13 was
-reached, -12 fell up to 0.3 LU short and -11 up to 0.9 LU (-9 gave -11.3)."""
+(eSpeak's are some 19 dB above its loudness) under :data:`CEILING_DBTP` takes back what
+the gain adds: measured on three transcripts in MP3 (the PCM 0.45 LU above target for
+LAME), -13 was reached, -12 fell up to 0.3 LU short and -11 up to 0.9 LU (-9: -11.3)."""
 CEILING_DBTP = -2.5
 """The true-peak ceiling each voice is limited to: -1 dBTP is the spec; the extra 1.5 dB
 is headroom for the programme-wide correction (a few tenths of a dB) and the overshoot of
