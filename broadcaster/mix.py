@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
+from itertools import chain
 
 import numpy as np
 
@@ -176,8 +177,8 @@ class Mixer:
         self.sink = sink
         self.framed = framed
         self.makeup_db = 0.0
-        """What the codec takes away (LU), once ``makeup`` has measured it: the programme
-        is kept this much above the target, so the listener decodes it on target."""
+        """What the codec takes away (LU), as ``makeup`` measured it: the programme is
+        levelled this much above the target, so the listener decodes it on target."""
         self._makeup = makeup
         self.meter = loudness.Meter(RATE)
         """What the mixer has sent to the sink."""
@@ -185,20 +186,23 @@ class Mixer:
         self.position = 0
         self._bed_at = 0
         self._story = 0
-        self._stings = {
-            kind: loudness.level(samples, RATE, sound.target_lufs - STING_BELOW_LU)
-            for kind, samples in sound.stings.items()
-        }
-        self._bed = None if sound.bed is None else _bed_level(sound.bed, sound.target_lufs)
+        self._level = sound.target_lufs
+        self._leveller = Leveller(sound)
+        self._stings: dict[str, np.ndarray] = {}
+        self._bed: np.ndarray | None = None
 
     def run(self, sections: Iterable[Section], titles: list[str | None]) -> Timeline:
-        """Stream the whole programme; returns its timeline."""
+        """Level and stream the whole programme (``sections`` as synthesised); returns
+        its timeline."""
         pauses = self.sound.pauses
+        marked = _marking_last(sections)
+        first = next(marked, None)  # asking for it hands the codec probe its excerpt
+        self._settle()
         if self.framed:
             self._silence(pauses.lead_in_ms)
             self._sting("sting-open", after_ms=pauses.sting_ms)
-        for section, last in _marking_last(sections):
-            self._section(section, titles, last)
+        for section, last in chain([first] if first else [], marked):
+            self._section(self._leveller(section), titles, last)
         if self.framed:
             self._sting("sting-close", before_ms=pauses.sting_ms)
             self._silence(pauses.tail_ms)
@@ -212,14 +216,21 @@ class Mixer:
         """The loudness and true peak of what went to the sink."""
         return self.meter.result()
 
-    def _target(self, wait: bool) -> float:
-        """The loudness to keep the programme at: the target and, as soon as it is known
-        (at the latest before the last part), the codec's makeup. The parts before it are
-        made up for by those after, a few tenths of a dB at a time."""
-        if self._makeup is not None and (wait or self._makeup.done()):
+    def _settle(self) -> None:
+        """Wait for the codec's makeup, then level voices, stings and bed to the target
+        plus it, all from the first sample: applied at a point that hung on when the
+        probe's thread finished, it made two runs' files differ, and the parts before it
+        were made up for only within :data:`BALANCE_DB`."""
+        if self._makeup is not None:
             self.makeup_db = self._makeup.result()
-            self._makeup = None
-        return self.sound.target_lufs + self.makeup_db
+        self._level = self.sound.target_lufs + self.makeup_db
+        self._leveller = Leveller(replace(self.sound, target_lufs=self._level))
+        self._stings = {
+            kind: loudness.level(samples, RATE, self._level - STING_BELOW_LU)
+            for kind, samples in self.sound.stings.items()
+        }
+        if self.sound.bed is not None:
+            self._bed = _bed_level(self.sound.bed, self._level)
 
     def _section(self, section: Section, titles: list[str | None], last: bool) -> None:
         pauses = self.sound.pauses
@@ -266,7 +277,7 @@ class Mixer:
             after = np.concatenate(
                 (np.zeros(_samples(self.sound.pauses.sting_ms)), self._stings["sting-close"])
             )
-        found = self.meter.gain_for(samples, self._target(wait=last), after)
+        found = self.meter.gain_for(samples, self._level, after)
         return 10 ** (float(np.clip(found, *BALANCE_DB)) / 20)
 
     def _open_story(self, index: int, title: str | None) -> None:
@@ -285,7 +296,7 @@ class Mixer:
     def _sting(self, kind: str, before_ms: int = 0, after_ms: int = 0) -> None:
         if kind in self._stings:
             self._silence(before_ms)
-            self._emit(self._stings[kind] * 10 ** (self.makeup_db / 20))
+            self._emit(self._stings[kind])
             self._silence(after_ms)
 
     def _silence(self, ms: int) -> None:

@@ -459,13 +459,12 @@ def _produce(
         made = ahead(synthesize(prepared, engine, chosen))
         stack.callback(made.close)
         sound = sound_for(options, prepared.folder, framed)  # the engine starts meanwhile
-        sections = map(mix.Leveller(sound), made)
         probe = _CodecProbe(sound, enc)
         stack.callback(probe.close)
         tags = tags_for(prepared.bulletin)
         with export.encoded(output, mix.RATE, enc, tags, staged) as encoder:
             mixer = mix.Mixer(sound, encoder.write, framed, probe.loss)
-            timeline = mixer.run(probe.watch(sections), story_titles(prepared.bulletin))
+            timeline = mixer.run(probe.watch(made), story_titles(prepared.bulletin))
             encoder.chapters = chapters(timeline) if framed else []
     return Rendered(
         output,
@@ -528,9 +527,10 @@ _END = object()
 
 class _CodecProbe:
     """What the lossy codec takes away (LU), measured on the programme's first seconds of
-    speech once encoded and decoded (LAME at 128k: about 0.4 LU of eSpeak's sibilants),
-    on a thread of its own while the programme is mixed and encoded: the mixer raises the
-    programme by as much once it is known, so the listener decodes it on target."""
+    speech, levelled, once encoded and decoded (LAME at 128k: about 0.4 LU of eSpeak's
+    sibilants), on a thread of its own while the engine synthesises on: the mixer waits
+    for it before its first sample and levels the whole programme as much higher, so the
+    listener decodes it on target."""
 
     def __init__(self, sound: mix.Sound, enc: export.Encoding) -> None:
         self.sound = sound
@@ -539,19 +539,19 @@ class _CodecProbe:
         self._thread: threading.Thread | None = None
 
     def watch(self, sections: Iterator[mix.Section]) -> Iterator[mix.Section]:
-        """``sections`` as they are; the probe starts once they hold :data:`PROBE_S`
-        seconds of speech, or when they end."""
+        """``sections`` as they are; the first :data:`PROBE_S` seconds of speech (or all
+        there is) are read ahead and the probe started on them before the first is given."""
         first: list[mix.Section] = []
-        held = 0.0
-        for section in sections:
-            if self.loss is not None and held < PROBE_S:
+        if self.loss is not None:
+            held = 0.0
+            for section in sections:
                 first.append(section)
                 held += sum(clip.size for _, clip in section.sentences) / mix.RATE
                 if held >= PROBE_S:
-                    self._start(first)
-            yield section
-        if self.loss is not None and held < PROBE_S:
+                    break
             self._start(first)
+        yield from first
+        yield from sections
 
     def _start(self, first: list[mix.Section]) -> None:
         def measure() -> None:
@@ -573,7 +573,8 @@ class _CodecProbe:
         if not speech:
             return 0.0
         excerpt = np.concatenate(speech)[: PROBE_S * mix.RATE]
-        return export.codec_loss(excerpt, mix.RATE, self.enc)
+        levelled = loudness.level(excerpt, mix.RATE, self.sound.target_lufs)
+        return export.codec_loss(levelled, mix.RATE, self.enc)
 
 
 def _audio(made: Rendered, path: Path) -> dict:

@@ -169,7 +169,7 @@ def test_no_ffmpeg_anywhere(tmp_path):
         (["render", str(KBS), "--sample-rate", "12345"], "mp3 cannot be written at 12345 Hz"),
         (["render", str(KBS), "--format", "flac", "--bitrate", "128k"], "takes no bitrate"),
         (["render", str(KBS), "--channels", "3"], "3 is not in the range 1<=x<=2"),
-        (["render", str(KBS), "--loudness", "-3"], "loudness target '-3' is not podcast"),
+        (["render", str(KBS), "--loudness", "-3"], "loudness target '-3' cannot be reached"),
         (["render", str(KBS), "--loudness", "loud"], "loudness target 'loud'"),
         (["render", str(KBS), "--sidecars", "vtt,pdf"], "pdf: choose from vtt, srt, json"),
         (["preview", str(KBS)], "give exactly one of --section, --story, --speaker"),

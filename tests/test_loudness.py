@@ -84,5 +84,29 @@ def test_targets_and_presets():
     assert loudness.target_lufs("broadcast") == -23.0
     assert loudness.target_lufs("-18.5") == -18.5
     for bad in ("-40", "0", "loud", "nan"):
-        with pytest.raises(Exception, match="is not podcast, broadcast or -36 to -9"):
+        with pytest.raises(Exception, match="is not podcast, broadcast or -36 to -14"):
             loudness.target_lufs(bad)
+    assert loudness.target_lufs("-14") == -14.0
+    for loud in ("-13.99", "-9", "-0.5"):
+        with pytest.raises(Exception, match="cannot be reached: above -14 LUFS"):
+            loudness.target_lufs(loud)
+
+
+def test_the_loudest_target_keeps_the_true_peak_ceiling(tmp_path):
+    """At -14 LUFS, the loudest allowed, every voice leans on the limiter: the PCM stays
+    under the design ceiling (each voice at -2.5 dBTP, a part's balance up 0.5 dB at
+    most) and the decoded file under the README's -1 dBTP. With the balance allowed up
+    3 dB the corpus's PCM peaked at -0.01 dBTP."""
+    import json
+
+    from tests.conftest import KBS, run_cli
+    from tests.listening import ebur128
+
+    out = tmp_path / "kbs.mp3"
+    done = run_cli("render", str(KBS), "-o", str(out), "--loudness", "-14", "--sidecars", "json")
+    assert done.returncode == 0, done.stderr
+    loud = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))["loudness"]
+    assert loud["true_peak_dbtp"] <= -2.0
+    integrated, peak = ebur128(out)
+    assert integrated == pytest.approx(-14.0, abs=0.3)
+    assert peak <= -1.0

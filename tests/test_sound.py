@@ -132,3 +132,38 @@ def test_no_music_means_no_bed_either(tmp_path):
     (a, b) = bedded["segments"][5]["sentences"]
     gap = x[int((a["end_s"] + 0.12) * RATE) : int((b["start_s"] - 0.12) * RATE)]
     assert np.max(np.abs(gap)) == 0.0
+
+
+def test_each_interviewee_on_target_however_loud_their_voice(tmp_path):
+    """Levelling remembers what each voice said, not each role: two interviewees, one
+    voice read at a fifth of the volume, each within 1 LU of the target in the decoded
+    file (with one history for the role, the quiet one came out at -33 LUFS)."""
+    import shutil
+
+    from broadcaster.casting import default_voices_dir
+    from tests.listening import ebur128
+
+    cast = tmp_path / "cast"
+    shutil.copytree(default_voices_dir(), cast)
+    quiet = cast / "soundbite-7.toml"
+    quiet.write_text(quiet.read_text().replace("volume = 1.0", "volume = 0.2"))
+    out = tmp_path / "two.mp3"
+    script = EXAMPLES / "public-radio-two-reporters.txt"
+    done = run_cli("render", str(script), "-o", str(out), "--voices", str(cast))
+    assert done.returncode == 0, done.stderr
+    segments = json.loads(out.with_suffix(".json").read_text())["segments"]
+    voices = {s["speaker"]: s["voice"] for s in segments if s["role"] == "soundbite"}
+    assert (voices["Helen Marsh"], voices["Dale Okoro"]) == ("soundbite-2", "soundbite-7")
+    x = decode(out, RATE)
+    for name in ("Helen Marsh", "Dale Okoro"):
+        turns = b"".join(
+            x[2 * round(s["start_s"] * RATE) : 2 * round(s["end_s"] * RATE)]
+            for s in segments
+            if s["speaker"] == name
+        )
+        wav = tmp_path / f"{name}.wav"
+        subprocess.run(
+            [find_ffmpeg(), "-v", "error", "-f", "s16le", "-ar", str(RATE), "-ac", "1", "-i",
+             "pipe:0", str(wav)], input=turns, check=True,
+        )  # fmt: skip
+        assert ebur128(wav)[0] == pytest.approx(-16.0, abs=1.0), name
