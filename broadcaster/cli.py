@@ -6,8 +6,13 @@ batch scheduler are not loaded for them)."""
 from __future__ import annotations
 
 import importlib
+import os
+import signal
 import sys
+import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 
@@ -28,9 +33,18 @@ COMMANDS = {
 """Each command and the module that defines it (and adds it to :data:`cli`)."""
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread as SIGINT is, so that every ``finally`` and
+    context manager cleans up on the way out."""
+
+    signum = signal.SIGTERM
+
+
 class Group(click.Group):
     """Turns library errors into ``Error: ...`` lines (exit 1) unless --debug is on, and
-    loads each command's module on first use."""
+    loads each command's module on first use. SIGINT and SIGTERM end a command with
+    ``Error: stopped by SIGNAL`` and exit 128 + N (130, 143), as batch does; a closed
+    stdout (``| head``) ends it quietly with 141, as Unix tools killed by SIGPIPE do."""
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in COMMANDS:
@@ -42,13 +56,40 @@ class Group(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), _sigterm_raises():
                 warnings.showwarning = _show_warning
                 return super().invoke(ctx)
         except BroadcasterError as exc:
             if ctx.params.get("debug"):
                 raise
             raise click.ClickException(str(exc)) from None
+        except KeyboardInterrupt as exc:
+            signum = getattr(exc, "signum", signal.SIGINT)
+            stopped = click.ClickException(f"stopped by {signum.name}")
+            stopped.exit_code = 128 + signum
+            raise stopped from None
+        except BrokenPipeError:
+            # Python's own flush at exit would fail again and print a traceback.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise click.exceptions.Exit(128 + signal.SIGPIPE) from None
+
+
+@contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """SIGTERM raises :class:`Stopped` while the block runs (signals reach the main thread
+    only; elsewhere, as under a test runner's thread, nothing changes)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handle(signum: int, frame: object) -> None:
+        raise Stopped
+
+    previous = signal.signal(signal.SIGTERM, handle)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:

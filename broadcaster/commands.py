@@ -8,6 +8,7 @@ import re
 import shutil
 import sys
 import tempfile
+import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -244,9 +245,10 @@ def render_cmd(
     }
     if as_json:
         click.echo(json.dumps(report), err=to_stdout)
-        return
-    click.echo(f"{report['output']}  {_minutes(done.duration_s)}", err=to_stdout)
-    if not quiet:
+    elif quiet:
+        click.echo(report["output"], err=to_stdout)
+    else:
+        click.echo(f"{report['output']}  {_minutes(done.duration_s)}", err=to_stdout)
         for chapter in done.chapters:
             click.echo(f"  {_minutes(chapter.start_ms / 1000):>7}  {chapter.title}", err=to_stdout)
 
@@ -432,12 +434,20 @@ def voices(cast: str, as_json: bool, sample: str | None, output: Path, voices: P
             click.echo(f"{clip.profile:<14} {_minutes(clip.duration_s):>7}  {clip.path}")
         return
     found = engines.get(CAST_ENGINES[cast]).voices()
+    variants = engine.variants() if cast == "default" else []
     if as_json:
-        click.echo(json.dumps([v.__dict__ for v in found], ensure_ascii=False))
+        click.echo(json.dumps([v.__dict__ for v in found + variants], ensure_ascii=False))
         return
     click.echo(f"{'id':<28}  {'name':<36}  {'language':<16}  gender")
     for v in found:
         click.echo(f"{v.id:<28}  {v.name:<36}  {v.language:<16}  {v.gender or '-'}")
+    if variants:
+        click.echo("\nVariants: add one to an id as +NAME, e.g. en-us+f3")
+        for gender in ("Female", "Male", None):
+            names = [v.id[1:] for v in variants if v.gender == gender]
+            label = f"  {(gender or 'unknown') + ':':<9}"
+            click.echo(textwrap.fill(" ".join(names), 88, initial_indent=label,
+                                     subsequent_indent=" " * len(label)))  # fmt: skip
 
 
 @cli.command()

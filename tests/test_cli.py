@@ -1,11 +1,19 @@
-"""The command group: every command found by name; --version loads nothing heavy."""
+"""The command group: every command found by name; --version loads nothing heavy; -q, signals
+and a closed stdout end a command as promised."""
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
+import time
+from pathlib import Path
+
+import pytest
 
 from broadcaster import cli
+from tests.conftest import KBS, ROOT, run_cli
 
 
 def test_every_command_is_mapped_to_the_module_that_defines_it():
@@ -35,3 +43,75 @@ def test_version_loads_no_command_and_no_audio_stack():
     assert done.returncode == 0, done.stderr
     assert "broadcaster, version" in done.stdout
     assert done.stdout.strip().endswith("loaded: []"), done.stdout
+
+
+def test_quiet_render_prints_the_path_alone(tmp_path):
+    out = tmp_path / "bulletin.wav"
+    done = run_cli("render", str(KBS), "-o", str(out), "-q", "--no-music", "--sidecars", "none")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"{out}\n"
+    assert out.stat().st_size > 100_000
+
+
+STALLING_FFMPEG = """#!/bin/sh
+# Stands in for the encoder: says it has started, then never reads its input.
+touch "$0.started"
+exec sleep 120
+"""
+
+
+def _stalled(tmp_path: Path, *args: str) -> subprocess.Popen:
+    """``broadcaster ARGS`` with an encoder that never finishes, once it is encoding."""
+    ffmpeg = tmp_path / "ffmpeg"
+    ffmpeg.write_text(STALLING_FFMPEG)
+    ffmpeg.chmod(0o755)
+    running = subprocess.Popen(
+        [sys.executable, "-m", "broadcaster", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "BROADCASTER_FFMPEG": str(ffmpeg)},
+        cwd=ROOT,
+    )
+    started = tmp_path / "ffmpeg.started"
+    deadline = time.monotonic() + 120  # a limit for a hung process, not a speed assumption
+    while not started.exists():
+        assert running.poll() is None, running.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    return running
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize(
+    "command", [["render"], ["preview", "--story", "1"]], ids=["render", "preview"]
+)
+def test_a_signal_stops_a_render_with_one_line_and_leaves_nothing(tmp_path, command, signum):
+    out = tmp_path / "out"
+    out.mkdir()
+    args = [*command, str(KBS), "-o", str(out / "b.wav"), "--no-music"]
+    running = _stalled(tmp_path, *args)
+    running.send_signal(signum)
+    stdout, stderr = running.communicate(timeout=120)
+    assert running.returncode == 128 + signum, stderr
+    assert (stdout, stderr) == ("", f"Error: stopped by {signum.name}\n")
+    assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["render", str(KBS), "-o", "-", "--format", "wav"], ["inspect", str(KBS), "--json"]],
+    ids=["render", "inspect"],
+)
+def test_closed_stdout_ends_quietly_as_unix_tools_do(args):
+    # `broadcaster render x -o - | head -c 10`: the reader is gone before anything is written.
+    running = subprocess.Popen(
+        [sys.executable, "-m", "broadcaster", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    running.stdout.close()
+    stderr = running.stderr.read()
+    assert running.wait(timeout=120) == 128 + signal.SIGPIPE
+    assert stderr == b""
