@@ -444,10 +444,16 @@ def voices(cast: str, as_json: bool, sample: str | None, output: Path, voices: P
     if variants:
         click.echo("\nVariants: add one to an id as +NAME, e.g. en-us+f3")
         for gender in ("Female", "Male", None):
-            names = [v.id[1:] for v in variants if v.gender == gender]
+            names = sorted((v.id[1:] for v in variants if v.gender == gender), key=_variant_order)
             label = f"  {(gender or 'unknown') + ':':<9}"
             click.echo(textwrap.fill(" ".join(names), 88, initial_indent=label,
                                      subsequent_indent=" " * len(label)))  # fmt: skip
+
+
+def _variant_order(name: str) -> tuple[bool, str]:
+    """eSpeak's plain variants (f1-f5, m1-m8, what the shipped cast uses) first, then the
+    others alphabetically."""
+    return not re.fullmatch(r"[fm]\d", name), name.lower()
 
 
 @cli.command()

@@ -13,6 +13,7 @@ import glob
 import os
 import re
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -149,20 +150,38 @@ class EspeakEngine:
         # ("'NoneType' object has no attribute 'suppress'"): let it go before that.
         atexit.register(self.__dict__.pop, "_tts", None)
         self.info = EngineInfo(library, source, data, _version())
-        self._voices = self._list_voices()
-        self._variants = {p.name.lower() for p in Path(data, "voices", "!v").glob("*")}
+        self._voices = [
+            EngineVoice(v.id, v.name, (v.languages or [""])[0], None)
+            for v in self._tts.getProperty("voices")
+        ]
+        self._variant_files = sorted(Path(data, "voices", "!v").glob("*"))
+        self._variants = {p.name.lower() for p in self._variant_files}
         self._proven: dict[str, bool] = {}
         self._reseed = _seeder()
 
-    def _list_voices(self) -> list[EngineVoice]:
-        return [
-            EngineVoice(v.id, v.name, (v.languages or [""])[0], v.gender)
-            for v in self._tts.getProperty("voices")
-        ]
-
     def voices(self) -> list[EngineVoice]:
-        """Every voice the engine has."""
-        return list(self._voices)
+        """Every voice the engine lists, each under a spelling it can set: its language
+        code (as the shipped cast writes them) unless only its full id works (``en-gb``
+        fails where ``gmw/en`` works: ENGINE-NOTES.md) or another voice has that code too.
+        The gender is unknown: eSpeak reports its default, male, for every voice, and no
+        voice file names one."""
+        return self._spelt(self._voices)
+
+    def _spelt(self, voices: list[EngineVoice]) -> list[EngineVoice]:
+        shared = Counter(v.language for v in self._voices)
+        found = []
+        for voice in voices:
+            spellings = (voice.language, voice.id) if shared[voice.language] == 1 else (voice.id,)
+            settable = next((i for i in spellings if self._settable(i)), None)
+            if settable:
+                found.append(EngineVoice(settable, voice.name, voice.language, None))
+        return found
+
+    def variants(self) -> list[EngineVoice]:
+        """The variants a voice id takes as ``+NAME`` (``en-us+f3``), with the gender their
+        file gives (f1-f5 women, m1-m8 men; some give none), as voices of language
+        ``variant``, the way eSpeak lists them."""
+        return [_variant(path) for path in self._variant_files]
 
     def check_voice(self, voice: str) -> None:
         """Raise unless the engine can really set ``voice`` (id, language or name, +variant).
@@ -184,7 +203,8 @@ class EspeakEngine:
         names = {n.lower() for v in self._voices for n in (v.id, v.language, v.name)}
         close = ", ".join(self.close_voices(voice)) or "none"
         if base.lower() not in names:
-            english = sorted(v.language for v in self._voices if v.language.startswith("en"))
+            english = [v for v in self._voices if v.language.startswith("en")]
+            english = sorted(v.id for v in self._spelt(english))
             raise VoiceError(
                 f"unknown engine voice {base!r}",
                 f"close ids: {close}; English voices: {', '.join(english)}; "
@@ -329,6 +349,17 @@ def _clause(phonemes: str, read: bytes, last: bool) -> Clause:
     mark = end.group(1) if end else ""
     terminator = TERMINATORS.get(mark, "")
     return Clause(phonemes.strip(), terminator, last or terminator in SENTENCE_ENDS)
+
+
+def _variant(path: Path) -> EngineVoice:
+    """A variant file of espeak-ng-data/voices/!v as a voice: its ``name`` and ``gender``
+    lines (``gender female 70``: the gender, then an age)."""
+    keys: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        key, _, value = line.strip().partition(" ")
+        keys.setdefault(key.lower(), value.strip())
+    gender = (keys.get("gender", "").split() or [""])[0].capitalize()
+    return EngineVoice(f"+{path.name}", keys.get("name") or path.name, "variant", gender or None)
 
 
 def _embedded(delivery: Delivery) -> str:
