@@ -117,7 +117,8 @@ def _seconds_ms(value: float | None) -> int | None:
 SOUND_OPTIONS = [
     click.option("--format", "fmt", type=click.Choice(list(export.FORMATS)),
                  help="Output format (default: from the output's extension, else mp3)."),
-    click.option("--sample-rate", type=int, help="Sample rate in Hz (default per format)."),
+    click.option("--sample-rate", type=click.IntRange(min=1),
+                 help="Sample rate in Hz (default per format)."),
     click.option("--channels", type=click.IntRange(1, 2), default=1, show_default=True,
                  help="1 (mono) or 2."),
     click.option("--bitrate", help="Bitrate of lossy formats, e.g. 128k (default per format)."),
@@ -352,7 +353,7 @@ def inspection(prepared: render.Prepared) -> dict:
     bulletin = prepared.bulletin
     return {
         "dialect": bulletin.dialect,
-        "title": bulletin.title,
+        "title": bulletin.display_title(),
         "date": bulletin.date,
         "station": bulletin.station,
         "stories": [{"index": n, "title": s.title} for n, s in enumerate(bulletin.stories, 1)],
@@ -477,8 +478,8 @@ def doctor() -> None:
         _neural_report()
     except BroadcasterError as exc:
         problems.append(str(exc))
-    if problems:
-        raise click.ClickException("; ".join(problems))
+    if problems:  # the neural voices read with eSpeak: its failure is theirs too
+        raise click.ClickException("; ".join(dict.fromkeys(problems)))
     click.echo("All good.")
 
 

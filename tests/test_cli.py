@@ -3,6 +3,7 @@ and a closed stdout end a command as promised."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -115,3 +116,20 @@ def test_closed_stdout_ends_quietly_as_unix_tools_do(args):
     stderr = running.stderr.read()
     assert running.wait(timeout=120) == 128 + signal.SIGPIPE
     assert stderr == b""
+
+
+def test_inspect_json_gives_the_title_the_text_view_shows():
+    text = run_cli("inspect", str(KBS))
+    shown = next(line for line in text.stdout.splitlines() if line.startswith("Title:"))
+    document = json.loads(run_cli("inspect", str(KBS), "--json").stdout)
+    title = shown.removeprefix("Title:").strip()
+    assert document["title"] == title == "KBS World Radio News, 2025-02-19"
+
+
+def test_preview_of_a_role_picks_its_unnamed_speaker(tmp_path):
+    out = tmp_path / "anchor.wav"
+    done = run_cli("preview", str(KBS), "--speaker", "Anchor", "-o", str(out), "--no-music")
+    assert done.returncode == 0, done.stderr
+    picked = [line.split()[:4] for line in done.stdout.splitlines() if "  story " in line]
+    assert picked == [["1", "story", "1", "anchor"]]  # the reporter, Choi You Sun, is left out
+    assert out.stat().st_size > 100_000
