@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import mutagen
 import pytest
 
 from broadcaster import cli
+from broadcaster.export import FFMPEG_ENV
 from tests.conftest import KBS, ROOT, run_cli
+from tests.listening import ebur128
 
 
 def test_every_command_is_mapped_to_the_module_that_defines_it():
@@ -133,3 +137,31 @@ def test_preview_of_a_role_picks_its_unnamed_speaker(tmp_path):
     picked = [line.split()[:4] for line in done.stdout.splitlines() if "  story " in line]
     assert picked == [["1", "story", "1", "anchor"]]  # the reporter, Choi You Sun, is left out
     assert out.stat().st_size > 100_000
+
+
+def _ffmpegs() -> list:
+    """Each ffmpeg the README allows that is installed here: the system's, the wheel's."""
+    try:
+        import imageio_ffmpeg
+
+        wheel = imageio_ffmpeg.get_ffmpeg_exe()
+    except (ImportError, RuntimeError):
+        wheel = None
+    found = {"system": shutil.which("ffmpeg"), "wheel": wheel}
+    return [
+        pytest.param(exe, id=name, marks=[] if exe else [pytest.mark.skip(f"no {name} ffmpeg")])
+        for name, exe in found.items()
+    ]
+
+
+@pytest.mark.parametrize("ffmpeg", _ffmpegs())
+@pytest.mark.parametrize("fmt", ["mp3", "m4a", "opus"])
+def test_renders_on_target_with_every_ffmpeg_here(tmp_path, ffmpeg, fmt):
+    out = tmp_path / f"bulletin.{fmt}"
+    done = run_cli("render", str(KBS), "-o", str(out), "--json", env={FFMPEG_ENV: ffmpeg})
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert mutagen.File(out).info.length == pytest.approx(report["duration_s"], abs=0.05)
+    integrated, peak = ebur128(out, ffmpeg)  # decoded and measured by the same ffmpeg
+    assert integrated == pytest.approx(-16.0, abs=0.5)
+    assert peak <= -1.0
