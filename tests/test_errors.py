@@ -135,7 +135,7 @@ def test_no_espeak_library(tmp_path):
     env = {"BROADCASTER_ESPEAK_LIBRARY": str(tmp_path / "libespeak-ng.so.1")}
     check_failure(render(tmp_path, KBS, env=env), says="cannot load the eSpeak NG library")
     done = run_cli("doctor", env=env)
-    check_failure(done, says="cannot load the eSpeak NG library", quiet=False)
+    check_failure(done, says="(BROADCASTER_ESPEAK_LIBRARY names it: point it at a", quiet=False)
     assert done.stderr.count("cannot load the eSpeak NG library") == 1  # not again for Piper
     assert done.stdout.startswith("ffmpeg ")  # doctor still reports what it found
 
@@ -270,7 +270,7 @@ def test_bad_gender_in_a_profile(tmp_path):
         ("--sting-open", None, "music file {path} does not exist"),
         ("--transition", b"not audio at all", "music file {path} is not audio ffmpeg can read"),
         ("--bed", b"", "music file {path} is not audio ffmpeg can read"),
-        ("--sting-close", "folder", "music file {path} is a folder (give an audio file"),
+        ("--sting-close", "folder", "music file {path} is a folder (give a WAV, MP3 or FLAC file)"),
         ("--bed", "folder", "music file {path} is a folder"),
     ],
 )

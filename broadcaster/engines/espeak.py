@@ -90,7 +90,7 @@ def _locate() -> tuple[str, str, str]:
     """
     override = os.environ.get(LIBRARY_ENV)
     if override:
-        return _load(override, "BROADCASTER_ESPEAK_LIBRARY", os.environ.get(DATA_ENV))
+        return _load(override, LIBRARY_ENV, os.environ.get(DATA_ENV))
     try:
         ctypes.CDLL(SONAME, mode=ctypes.RTLD_GLOBAL)
     except OSError:
@@ -109,7 +109,9 @@ def _load(library: str, source: str, data: str | None) -> tuple[str, str, str]:
     except OSError as exc:
         raise EngineError(
             f"cannot load the eSpeak NG library {library}: {exc}",
-            "reinstall with `pip install espeakng-loader` or install libespeak-ng1",
+            f"{LIBRARY_ENV} names it: point it at a libespeak-ng.so.1 or unset it"
+            if source == LIBRARY_ENV
+            else "reinstall with `pip install espeakng-loader` or install libespeak-ng1",
         ) from None
     return str(Path(library).resolve()), source, _checked_data(data)
 
