@@ -304,10 +304,10 @@ def encoded(target: Path, rate: int, enc: Encoding, tags: Tags) -> Iterator[Enco
         encoder.chapters = []
         try:
             yield encoder
+            encoder.finish()  # inside: an interrupt while ffmpeg drains must stop it too
         except BaseException:
             encoder.abort()
             raise
-        encoder.finish()
         _finish_tags(ffmpeg, path, enc.format, tags, encoder.chapters)
 
 

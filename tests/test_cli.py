@@ -13,9 +13,10 @@ import time
 from pathlib import Path
 
 import mutagen
+import numpy as np
 import pytest
 
-from broadcaster import cli
+from broadcaster import cli, export
 from broadcaster.export import FFMPEG_ENV
 from tests.conftest import KBS, ROOT, run_cli
 from tests.listening import ebur128
@@ -59,14 +60,15 @@ def test_quiet_render_prints_the_path_alone(tmp_path):
 
 
 STALLING_FFMPEG = """#!/bin/sh
-# Stands in for the encoder: says it has started, then never reads its input.
+# Stands in for the encoder: once the render has sent it audio, says so, then reads no more.
+head -c 1 > /dev/null
 touch "$0.started"
-exec sleep 120
+exec sleep 600
 """
 
 
 def _stalled(tmp_path: Path, *args: str) -> subprocess.Popen:
-    """``broadcaster ARGS`` with an encoder that never finishes, once it is encoding."""
+    """``broadcaster ARGS`` with an encoder that never finishes, once it has audio."""
     ffmpeg = tmp_path / "ffmpeg"
     ffmpeg.write_text(STALLING_FFMPEG)
     ffmpeg.chmod(0o755)
@@ -77,6 +79,8 @@ def _stalled(tmp_path: Path, *args: str) -> subprocess.Popen:
         text=True,
         env={**os.environ, "BROADCASTER_FFMPEG": str(ffmpeg)},
         cwd=ROOT,
+        # A background job of a script inherits SIGINT ignored, and Python then leaves it so.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     started = tmp_path / "ffmpeg.started"
     deadline = time.monotonic() + 120  # a limit for a hung process, not a speed assumption
@@ -101,6 +105,37 @@ def test_a_signal_stops_a_render_with_one_line_and_leaves_nothing(tmp_path, comm
     assert running.returncode == 128 + signum, stderr
     assert (stdout, stderr) == ("", f"Error: stopped by {signum.name}\n")
     assert list(out.iterdir()) == []
+
+
+def test_an_interrupt_while_the_encoder_drains_stops_ffmpeg_and_leaves_nothing(tmp_path):
+    # Where the signal lands depends on timing; this one is the interrupt of a render whose
+    # audio is all sent, while it waits for ffmpeg (seen: the stand-in outlived the render).
+    ffmpeg = tmp_path / "ffmpeg"
+    ffmpeg.write_text("#!/bin/sh\nexec sleep 600\n")  # never reads, never ends
+    ffmpeg.chmod(0o755)
+    target = tmp_path / "out" / "b.wav"
+    target.parent.mkdir()
+    enc = export.encoding(export.FORMATS["wav"])
+    tags = export.Tags("title", None, None, "comment")
+    with pytest.MonkeyPatch.context() as patch, pytest.raises(KeyboardInterrupt):
+        patch.setenv(FFMPEG_ENV, str(ffmpeg))
+        with export.encoded(target, 22050, enc, tags) as encoder:
+            encoder.write(np.zeros(22050))
+            process, join = encoder._process, encoder._thread.join
+            interrupted = []
+
+            def join_interrupted(timeout=None):  # the first wait for the encoder, as by SIGINT
+                if not interrupted:
+                    interrupted.append(True)
+                    raise KeyboardInterrupt
+                join(timeout)
+
+            encoder._thread.join = join_interrupted
+    try:
+        assert process.poll() is not None  # ffmpeg stopped, not left running
+    finally:
+        process.kill()
+    assert list(target.parent.iterdir()) == []
 
 
 @pytest.mark.parametrize(
