@@ -1,5 +1,5 @@
-"""The command group: every command found by name; --version loads nothing heavy; -q, signals
-and a closed stdout end a command as promised."""
+"""The command group: every command found by name; --version loads nothing heavy; signals and
+a closed stdout end a command as promised."""
 
 from __future__ import annotations
 
@@ -49,14 +49,6 @@ def test_version_loads_no_command_and_no_audio_stack():
     assert done.returncode == 0, done.stderr
     assert "broadcaster, version" in done.stdout
     assert done.stdout.strip().endswith("loaded: []"), done.stdout
-
-
-def test_quiet_render_prints_the_path_alone(tmp_path):
-    out = tmp_path / "bulletin.wav"
-    done = run_cli("render", str(KBS), "-o", str(out), "-q", "--no-music", "--sidecars", "none")
-    assert done.returncode == 0, done.stderr
-    assert done.stdout == f"{out}\n"
-    assert out.stat().st_size > 100_000
 
 
 STALLING_FFMPEG = """#!/bin/sh
