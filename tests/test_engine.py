@@ -83,6 +83,7 @@ def test_listed_but_unsettable_voice_is_refused_with_close_ids(engine, voice):
     assert caught.value.message == f"the engine cannot set voice {voice!r}"
     variant = voice.partition("+")[1] + voice.partition("+")[2]
     close = caught.value.hint.removeprefix("close voice ids that work: ").split(", ")
+    assert close[0] == f"gmw/en{variant}"  # the voice en-gb names, under an id that sets it
     assert f"en-gb-x-rp{variant}" in close
     for suggestion in close:
         engine.check_voice(suggestion)  # every suggestion really works

@@ -224,14 +224,16 @@ class EspeakEngine:
         return self._proven[voice]
 
     def close_voices(self, voice: str, count: int = 4) -> list[str]:
-        """Voice ids like ``voice`` (same language and variant) that the engine can set."""
+        """Voice ids like ``voice`` (same language and variant) that the engine can set:
+        first the one that sets the very voice it names (``gmw/en`` for ``en-gb``)."""
         base, plus, variant = voice.partition("+")
         language = base.lower().split("/")[-1].split("-")[0]
+        named = [v for v in self._voices if base.lower() in (v.language.lower(), v.name.lower())]
         ids = {n for v in self._voices for n in (v.id, v.language) if n}
         ids = {n for n in ids if n.split("/")[-1].startswith(language)} or ids
         near = difflib.get_close_matches(base.lower(), sorted(ids), n=4 * count, cutoff=0.5)
-        found = [f"{n}{plus}{variant}" for n in near]
-        return [v for v in found if self._settable(v)][:count]
+        found = [f"{n}{plus}{variant}" for n in [v.id for v in self._spelt(named)] + near]
+        return [v for v in dict.fromkeys(found) if self._settable(v)][:count]
 
     def phonemes(self, text: str, voice: str, ipa: bool = True) -> list[str]:
         """``text`` as eSpeak's phonemes in ``voice``, one string per clause.
