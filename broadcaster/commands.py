@@ -3,12 +3,11 @@ with the batch commands; :mod:`broadcaster.cli` loads this module when one is ru
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 import shutil
-import signal
 import sys
+import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -118,7 +117,8 @@ def _seconds_ms(value: float | None) -> int | None:
 SOUND_OPTIONS = [
     click.option("--format", "fmt", type=click.Choice(list(export.FORMATS)),
                  help="Output format (default: from the output's extension, else mp3)."),
-    click.option("--sample-rate", type=int, help="Sample rate in Hz (default per format)."),
+    click.option("--sample-rate", type=click.IntRange(min=1),
+                 help="Sample rate in Hz (default per format)."),
     click.option("--channels", type=click.IntRange(1, 2), default=1, show_default=True,
                  help="1 (mono) or 2."),
     click.option("--bitrate", help="Bitrate of lossy formats, e.g. 128k (default per format)."),
@@ -194,49 +194,6 @@ def _cast(voices: Path | None, cast: str) -> str:
     return cast
 
 
-class Stopped(BaseException):
-    """SIGINT or SIGTERM, raised in the main thread so that the command unwinds: its
-    ffmpeg stopped, its temporaries removed, the files in place left as they were."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-def stoppable(command):
-    """``command``, which SIGINT and SIGTERM stop at once, with one ``Error:`` line and
-    exit 128 + the signal's number (130, 143), as they stop a batch."""
-
-    @functools.wraps(command)
-    def run(*args, **kwargs):
-        with _stopped_by_signals():
-            return command(*args, **kwargs)
-
-    return run
-
-
-@contextmanager
-def _stopped_by_signals() -> Iterator[None]:
-    """SIGINT and SIGTERM raise :class:`Stopped` in the block, which ends as a ClickException."""
-
-    def stop(signum: int, frame: object) -> None:
-        for each in previous:  # one stop: the cleaning up is not cut short
-            signal.signal(each, signal.SIG_IGN)
-        raise Stopped(signum)
-
-    previous = {each: signal.signal(each, stop) for each in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    except Stopped as stopped:
-        name = signal.Signals(stopped.signum).name
-        failed = click.ClickException(f"stopped by {name} (run it again to render it)")
-        failed.exit_code = 128 + stopped.signum
-        raise failed from None
-    finally:
-        for each, handler in previous.items():
-            signal.signal(each, handler)
-
-
 @cli.command("render")
 @click.argument("script", type=FILE)
 @click.option(
@@ -253,7 +210,6 @@ def _stopped_by_signals() -> Iterator[None]:
 )
 @JSON
 @click.option("-q", "--quiet", is_flag=True, help="Print only the output path.")
-@stoppable
 def render_cmd(
     script: Path,
     output: Path | None,
@@ -290,9 +246,10 @@ def render_cmd(
     }
     if as_json:
         click.echo(json.dumps(report), err=to_stdout)
-        return
-    click.echo(f"{report['output']}  {_minutes(done.duration_s)}", err=to_stdout)
-    if not quiet:
+    elif quiet:
+        click.echo(report["output"], err=to_stdout)
+    else:
+        click.echo(f"{report['output']}  {_minutes(done.duration_s)}", err=to_stdout)
         for chapter in done.chapters:
             click.echo(f"  {_minutes(chapter.start_ms / 1000):>7}  {chapter.title}", err=to_stdout)
 
@@ -330,7 +287,6 @@ def _destination(output: Path | None, name: str) -> Iterator[Path]:
 @click.option("--play", is_flag=True, help="Play it with the first player found.")
 @transcript_options
 @sound_options
-@stoppable
 def preview(
     script: Path,
     section: int | None,
@@ -399,7 +355,7 @@ def inspection(prepared: render.Prepared) -> dict:
     bulletin = prepared.bulletin
     return {
         "dialect": bulletin.dialect,
-        "title": bulletin.title,
+        "title": bulletin.display_title(),
         "date": bulletin.date,
         "station": bulletin.station,
         "stories": [{"index": n, "title": s.title} for n, s in enumerate(bulletin.stories, 1)],
@@ -481,12 +437,26 @@ def voices(cast: str, as_json: bool, sample: str | None, output: Path, voices: P
             click.echo(f"{clip.profile:<14} {_minutes(clip.duration_s):>7}  {clip.path}")
         return
     found = engines.get(CAST_ENGINES[cast]).voices()
+    variants = engine.variants() if cast == "default" else []
     if as_json:
-        click.echo(json.dumps([v.__dict__ for v in found], ensure_ascii=False))
+        click.echo(json.dumps([v.__dict__ for v in found + variants], ensure_ascii=False))
         return
     click.echo(f"{'id':<28}  {'name':<36}  {'language':<16}  gender")
     for v in found:
         click.echo(f"{v.id:<28}  {v.name:<36}  {v.language:<16}  {v.gender or '-'}")
+    if variants:
+        click.echo("\nVariants: add one to an id as +NAME, e.g. en-us+f3")
+        for gender in ("Female", "Male", None):
+            names = sorted((v.id[1:] for v in variants if v.gender == gender), key=_variant_order)
+            label = f"  {(gender or 'unknown') + ':':<9}"
+            click.echo(textwrap.fill(" ".join(names), 88, initial_indent=label,
+                                     subsequent_indent=" " * len(label)))  # fmt: skip
+
+
+def _variant_order(name: str) -> tuple[bool, str]:
+    """eSpeak's plain variants (f1-f5, m1-m8, what the shipped cast uses) first, then the
+    others alphabetically."""
+    return not re.fullmatch(r"[fm]\d", name), name.lower()
 
 
 @cli.command()
@@ -510,8 +480,8 @@ def doctor() -> None:
         _neural_report()
     except BroadcasterError as exc:
         problems.append(str(exc))
-    if problems:
-        raise click.ClickException("; ".join(problems))
+    if problems:  # the neural voices read with eSpeak: its failure is theirs too
+        raise click.ClickException("; ".join(dict.fromkeys(problems)))
     click.echo("All good.")
 
 

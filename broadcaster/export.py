@@ -144,11 +144,14 @@ def encoding(
 
 def find_ffmpeg() -> str:
     """``$BROADCASTER_FFMPEG``, else ffmpeg on PATH, else imageio-ffmpeg's; raises ExportError."""
-    exe = os.environ.get(FFMPEG_ENV) or shutil.which("ffmpeg") or _imageio_ffmpeg()
+    chosen = os.environ.get(FFMPEG_ENV)
+    exe = chosen or shutil.which("ffmpeg") or _imageio_ffmpeg()
     if not exe or not os.access(exe, os.X_OK) or os.path.isdir(exe):
         raise ExportError(
             f"no ffmpeg found{f' at {exe}' if exe else ''}",
-            "install ffmpeg or `pip install imageio-ffmpeg`",
+            f"{FFMPEG_ENV} names it: point it at an ffmpeg binary or unset it"
+            if chosen
+            else "install ffmpeg or `pip install imageio-ffmpeg`",
         )
     return exe
 

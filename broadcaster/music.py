@@ -44,6 +44,8 @@ def from_folder(folder: Path, given: Music) -> Music:
 
 def load(path: Path, rate: int, ffmpeg: str) -> np.ndarray:
     """A user's audio file as mono float samples at ``rate`` (decoded by ffmpeg)."""
+    if path.is_dir():
+        raise InputError(f"music file {path} is a folder", "give a WAV, MP3 or FLAC file")
     if not path.is_file():
         raise InputError(f"music file {path} does not exist", "check the path")
     command = [ffmpeg, "-v", "error", "-nostdin", "-i", str(path), "-f", "f32le", "-ac", "1",

@@ -424,16 +424,17 @@ def select(
             raise InputError(f"there is no story {story}", f"the transcript has {stories}")
         return {n for n, (s, _) in enumerate(segments, 1) if s == story}
     names = {seg.speaker.casefold(): seg.speaker for _, seg in segments if seg.speaker}
-    if not speaker or speaker.casefold() not in names:
+    unnamed = list(dict.fromkeys(seg.role for _, seg in segments if not seg.speaker))
+    wanted = (speaker or "").casefold()
+    if wanted not in names and wanted not in unnamed:
+        roles = f"; or an unnamed speaker's role: {', '.join(unnamed)}" if unnamed else ""
         raise InputError(
             f"nobody called {speaker!r} speaks in the transcript",
-            f"speakers: {', '.join(dict.fromkeys(names.values())) or 'none are named'}",
+            f"speakers: {', '.join(dict.fromkeys(names.values())) or 'none are named'}{roles}",
         )
-    return {
-        n
-        for n, (_, s) in enumerate(segments, 1)
-        if (s.speaker or "").casefold() == speaker.casefold()
-    }
+    if wanted in names:
+        return {n for n, (_, s) in enumerate(segments, 1) if (s.speaker or "").casefold() == wanted}
+    return {n for n, (_, s) in enumerate(segments, 1) if not s.speaker and s.role == wanted}
 
 
 def _produce(

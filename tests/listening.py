@@ -50,16 +50,18 @@ def peak(pcm: bytes) -> float:
     return float(np.max(np.abs(x))) if x.size else 0.0
 
 
-def ebur128(path) -> tuple[float, float]:
-    """(integrated LUFS, true peak dBTP) of a file, measured by ffmpeg's ebur128 filter."""
+def ebur128(path, ffmpeg: str | None = None) -> tuple[float, float]:
+    """(integrated LUFS, true peak dBTP) of a file, measured by ffmpeg's ebur128 filter
+    (``ffmpeg``, else the product's). Its per-frame lines go to the verbose level, which
+    is not shown: Debian 12's ffmpeg 5.1 has no ``framelog=quiet`` (ENGINE-NOTES.md)."""
     import re
     import subprocess
 
     from broadcaster.export import find_ffmpeg
 
     done = subprocess.run(
-        [find_ffmpeg(), "-hide_banner", "-nostats", "-i", str(path), "-af",
-         "ebur128=peak=true:framelog=quiet", "-f", "null", "-"],
+        [ffmpeg or find_ffmpeg(), "-hide_banner", "-nostats", "-i", str(path), "-af",
+         "ebur128=peak=true:framelog=verbose", "-f", "null", "-"],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     summary = done.stderr[done.stderr.rindex("Summary:") :]

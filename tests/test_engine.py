@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 
 import pytest
 
+from broadcaster.casting import default_voices_dir, load_profiles
 from broadcaster.engines import Delivery
 from broadcaster.engines.espeak import SAMPLE_RATE
 from broadcaster.errors import EngineError, VoiceError
-from tests.conftest import KBS, run_cli
+from tests.conftest import KBS, ROOT, run_cli
+from tests.test_listening import _libraries
 
 US = Delivery("en-us", 175, 50, 1.0)
 
@@ -79,6 +83,7 @@ def test_listed_but_unsettable_voice_is_refused_with_close_ids(engine, voice):
     assert caught.value.message == f"the engine cannot set voice {voice!r}"
     variant = voice.partition("+")[1] + voice.partition("+")[2]
     close = caught.value.hint.removeprefix("close voice ids that work: ").split(", ")
+    assert close[0] == f"gmw/en{variant}"  # the voice en-gb names, under an id that sets it
     assert f"en-gb-x-rp{variant}" in close
     for suggestion in close:
         engine.check_voice(suggestion)  # every suggestion really works
@@ -141,3 +146,50 @@ def test_phonemes_per_clause(engine):
     assert len(clauses) == 3  # one per clause, the punctuation between them dropped
     assert clauses[0].startswith("k'Im ") and clauses[0].endswith(" s'oUl")
     assert engine.phonemes("Seoul", "en-us") == ["sˈoʊl"]
+
+
+def test_unknown_voice_hint_suggests_only_settable_ids(engine):
+    with pytest.raises(VoiceError) as caught:
+        engine.check_voice("xx-nowhere")
+    english = caught.value.hint.split("English voices: ")[1].split("; ")[0].split(", ")
+    assert "en-gb" not in english  # listed by eSpeak, refused by espeak_SetVoiceByName
+    assert {"en-us", "en-gb-x-rp", "gmw/en"} <= set(english)
+    for voice in english:
+        engine.check_voice(voice)
+
+
+SET_EACH = """
+import json, sys
+from broadcaster.engines import get_engine
+espeak = get_engine()._espeak
+print(json.dumps([i for i in json.load(sys.stdin) if espeak.SetVoiceByName(i.encode()) != 0]))
+"""
+
+
+@pytest.mark.parametrize("library", _libraries())
+def test_voices_lists_settable_ids_and_the_variants_with_their_gender(engine, library):
+    lib, data = library
+    env = {"BROADCASTER_ESPEAK_LIBRARY": lib, "ESPEAK_DATA_PATH": data}
+    listed = run_cli("voices", "--json", env=env)
+    assert listed.returncode == 0, listed.stderr
+    found = json.loads(listed.stdout)
+    voices = [v for v in found if v["language"] != "variant"]
+    ids = [v["id"] for v in voices]
+    assert len(ids) == len(set(ids)) > 100
+    assert {"en-us", "en-gb-x-rp", "gmw/en"} <= set(ids) and "en-gb" not in ids
+    refused = subprocess.run(
+        [sys.executable, "-c", SET_EACH], input=json.dumps(ids), capture_output=True,
+        text=True, env={**os.environ, **env}, cwd=ROOT,
+    )  # fmt: skip
+    assert json.loads(refused.stdout) == []  # every id listed is one eSpeak really sets
+    assert {v["gender"] for v in voices} == {None}  # eSpeak's "male" is only its default
+    variants = {v["id"]: v["gender"] for v in found if v["language"] == "variant"}
+    assert {f"+f{n}": "Female" for n in range(1, 6)}.items() <= variants.items()
+    assert {f"+m{n}": "Male" for n in range(1, 8)}.items() <= variants.items()
+    for profile in load_profiles(default_voices_dir(), engine):
+        variant = "+" + profile.delivery.voice.partition("+")[2]
+        if variant != "+":
+            assert variants[variant] == profile.gender.capitalize(), profile.name
+    table = run_cli("voices", env=env).stdout
+    assert "\n  Female:  f1 f2 f3 f4 f5 Alicia " in table, table
+    assert "\n  Male:    m1 m2 m3 m4 m5 m6 m7 m8 Andy " in table, table

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from broadcaster.batch import naming
+from broadcaster.errors import BatchError
 from tests.conftest import KBS, run_cli
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
@@ -133,7 +135,8 @@ def test_no_espeak_library(tmp_path):
     env = {"BROADCASTER_ESPEAK_LIBRARY": str(tmp_path / "libespeak-ng.so.1")}
     check_failure(render(tmp_path, KBS, env=env), says="cannot load the eSpeak NG library")
     done = run_cli("doctor", env=env)
-    check_failure(done, says="cannot load the eSpeak NG library", quiet=False)
+    check_failure(done, says="(BROADCASTER_ESPEAK_LIBRARY names it: point it at a", quiet=False)
+    assert done.stderr.count("cannot load the eSpeak NG library") == 1  # not again for Piper
     assert done.stdout.startswith("ffmpeg ")  # doctor still reports what it found
 
 
@@ -143,10 +146,11 @@ def test_no_espeak_data(tmp_path):
 
 
 def test_no_ffmpeg(tmp_path):
-    env = {"BROADCASTER_FFMPEG": str(tmp_path / "ffmpeg")}
-    check_failure(render(tmp_path, KBS, env=env), says="no ffmpeg found at ")
+    env = {"BROADCASTER_FFMPEG": "/nonexistent"}
+    says = "no ffmpeg found at /nonexistent (BROADCASTER_FFMPEG names it: point it at an ffmpeg"
+    check_failure(render(tmp_path, KBS, env=env), says=says)
     done = run_cli("doctor", env=env)
-    check_failure(done, says="no ffmpeg found", quiet=False)
+    check_failure(done, says=says, quiet=False)
     assert done.stdout.startswith("eSpeak NG ")
 
 
@@ -167,6 +171,10 @@ def test_no_ffmpeg_anywhere(tmp_path):
         (["render", str(KBS), "-o", "x.aiff"], "unsupported format 'aiff'"),
         (["render", str(KBS), "--format", "opus", "--sample-rate", "44100"], "opus cannot be"),
         (["render", str(KBS), "--sample-rate", "12345"], "mp3 cannot be written at 12345 Hz"),
+        (["render", str(KBS), "--sample-rate", "0"], "0 is not in the range x>=1"),
+        (["render", str(KBS), "--sample-rate", "-44100"], "-44100 is not in the range x>=1"),
+        (["preview", str(KBS), "--story", "1", "--sample-rate", "0"], "0 is not in the range"),
+        (["render", str(KBS), "--sample-rate", "9" * 20], f"mp3 cannot be written at {'9' * 20}"),
         (["render", str(KBS), "--format", "flac", "--bitrate", "128k"], "takes no bitrate"),
         (["render", str(KBS), "--channels", "3"], "3 is not in the range 1<=x<=2"),
         (["render", str(KBS), "--loudness", "-3"], "loudness target '-3' cannot be reached"),
@@ -262,11 +270,15 @@ def test_bad_gender_in_a_profile(tmp_path):
         ("--sting-open", None, "music file {path} does not exist"),
         ("--transition", b"not audio at all", "music file {path} is not audio ffmpeg can read"),
         ("--bed", b"", "music file {path} is not audio ffmpeg can read"),
+        ("--sting-close", "folder", "music file {path} is a folder (give a WAV, MP3 or FLAC file)"),
+        ("--bed", "folder", "music file {path} is a folder"),
     ],
 )
 def test_bad_music_files(tmp_path, option, content, says):
     path = tmp_path / "music.wav"
-    if content is not None:
+    if content == "folder":
+        path.mkdir()
+    elif content is not None:
         path.write_bytes(content)
     check_failure(render(tmp_path, KBS, option, str(path)), says=says.format(path=path))
 
@@ -278,7 +290,8 @@ def test_bad_music_files(tmp_path, option, content, says):
         (["--story", "0"], "there is no story 0 (the transcript has 1 story)"),
         (
             ["--speaker", "Kim"],
-            "nobody called 'Kim' speaks in the transcript (speakers: Choi You Sun)",
+            "nobody called 'Kim' speaks in the transcript "
+            "(speakers: Choi You Sun; or an unnamed speaker's role: anchor)",
         ),
     ],
 )
@@ -286,3 +299,22 @@ def test_preview_out_of_range(tmp_path, args, says):
     out = tmp_path / "p.mp3"
     check_failure(run_cli("preview", str(KBS), *args, "-o", str(out)), says=says)
     assert not out.exists()
+
+
+def test_batch_name_too_long_is_a_usage_error_naming_the_option(tmp_path):
+    out = tmp_path / "out"
+    done = run_cli("batch", str(KBS), "--out", str(out), "--name", "x" * 300 + ".{ext}")
+    says = "makes a name of 302 bytes, longer than the 230 a name may have (shorten --name;"
+    check_failure(done, status=2, says=says)
+    assert " -o" not in done.stderr  # batch has no -o
+    assert not out.exists()
+
+
+def test_batch_name_made_too_long_by_its_fields_names_the_option():
+    template = naming.parse_template("{title} {title} {title}.{ext}")
+    with pytest.raises(BatchError) as caught:
+        template.name({"title": "t" * 200, "ext": "mp3"})
+    assert caught.value.message.endswith(
+        "makes a name of 246 bytes, longer than the 230 a name may have"
+    )
+    assert "--name" in caught.value.hint and "-o" not in caught.value.hint.replace("--name", "")

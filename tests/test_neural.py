@@ -322,11 +322,18 @@ def test_neural_cast_gives_anchor_and_reporter_voices_apart(neural_corpus):
 
 def test_neural_cast_profiles_read_the_same_text_apart(piper, engine):
     profiles = {p.name: p for p in load_profiles(default_voices_dir("neural"), engine)}
-    clips = {n: piper.synthesize(SENTENCE, profiles[n].delivery, n) for n in ("anchor", "reporter")}
+    # The model draws fresh noise on every call, so lengths vary from run to run (once the
+    # two came out equal): compare what the profiles set, pitch and pace, without it.
+    steady = {
+        n: replace(profiles[n].delivery, noise_scale=0.0, noise_w=0.0)
+        for n in ("anchor", "reporter")
+    }
+    clips = {n: piper.synthesize(SENTENCE, d, n) for n, d in steady.items()}
     f0 = {n: median_f0(c.raw_data, c.frame_rate) for n, c in clips.items()}
     # voices-neural: the anchor is joe at -1 semitone, the reporter (a woman) at +6.
     assert 12 * math.log2(f0["reporter"] / f0["anchor"]) == pytest.approx(7, abs=0.75)
-    assert clips["reporter"].frame_count() < clips["anchor"].frame_count()  # 0.95 vs 1.05
+    # length_scale 0.95 against 1.05, each phoneme rounded up to whole frames: 0.966 here.
+    assert 0.9 < clips["reporter"].frame_count() / clips["anchor"].frame_count() < 0.99
 
 
 def test_a_voices_folder_may_mix_engines(tmp_path):

@@ -328,7 +328,7 @@ def test_a_signal_stops_a_render_and_leaves_the_previous_files(tmp_path, signum)
     render.send_signal(signum)
     stdout, stderr = render.communicate(timeout=120)
     assert (render.returncode, stdout) == (128 + signum, "")
-    assert stderr == f"Error: stopped by {signum.name} (run it again to render it)\n"
+    assert stderr == f"Error: stopped by {signum.name}\n"
     assert listing(out) == before
     assert list(scratch.iterdir()) == []
 

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import itertools
 import json
+import queue
 import re
 import signal
 import subprocess
 import sys
 import threading
-import time
 from datetime import datetime, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from broadcaster.batch import state
-from broadcaster.batch.schedule import _weekdays
+from broadcaster.batch.schedule import Job, _weekdays, cron_trigger, next_times
 from tests.batching import check_audio, leftovers, write_bulletins
 from tests.conftest import run_cli
 from tests.test_errors import check_failure
@@ -90,6 +91,10 @@ def test_cron_weekdays_in_apscheduler_terms(field, expected):
         (('timezone = "UTC"', 'timezone = "Mars/Olympus"'), "unknown timezone 'Mars/Olympus'"),
         (("[jobs.sunday]", "[jobs.sunday"), "malformed TOML"),
         (('cron = "0 9 * * 0"\n', ""), "job 'sunday': no cron expression"),
+        (
+            ('cron = "0 9 * * 0"', 'cron = "0 0 31 2 *"'),
+            "job 'sunday': cron expression '0 0 31 2 *' never fires (no such date)",
+        ),
     ],
 )
 def test_bad_schedule_file_names_the_job_and_field(tmp_path, replace, says):
@@ -98,9 +103,25 @@ def test_bad_schedule_file_names_the_job_and_field(tmp_path, replace, says):
     check_failure(done, says=says)
 
 
+def test_next_times_across_a_dst_fall_back_are_distinct_and_increasing():
+    london = ZoneInfo("Europe/London")
+    job = Job("night", cron_trigger("night", "*/30 1 * * *", london), {})
+    times = next_times(job, 5, datetime(2026, 10, 25, 0, 50, tzinfo=london))
+    # 01:00-02:00 happens twice on 25 October 2026: in BST (+01:00), then in GMT.
+    assert [t.isoformat() for t in times] == [
+        "2026-10-25T01:00:00+01:00",
+        "2026-10-25T01:30:00+01:00",
+        "2026-10-25T01:00:00+00:00",
+        "2026-10-25T01:30:00+00:00",
+        "2026-10-26T01:00:00+00:00",
+    ]
+    assert all(a.timestamp() < b.timestamp() for a, b in itertools.pairwise(times))
+
+
 def test_runs_on_time_never_twice_at_once_and_stops_cleanly(tmp_path):
-    """Every second, a job whose first run waits 3 s for the output folder's lock (held by
-    this test): the times due meanwhile are skipped, not run alongside."""
+    """Every second, a job whose first run waits for the output folder's lock (held by this
+    test until a time due meanwhile has been skipped, not run alongside). The test goes by
+    what the log says has happened, never by how long anything takes."""
     write_bulletins(tmp_path / "in", 2)
     (tmp_path / "jobs.toml").write_text(
         '[jobs.often]\ncron = "* * * * * *"\nsources = ["in"]\nout = "out"\nwait = true\n'
@@ -108,6 +129,7 @@ def test_runs_on_time_never_twice_at_once_and_stops_cleanly(tmp_path):
     )
     out = tmp_path / "out"
     state.prepare(out)
+    completed = re.compile(r"^(\S+) often: 2 bulletins: 2 rendered, .*\((\d+\.\d) s\)$", re.M)
     with state.locked(out, wait=False, stop=threading.Event()):
         running = subprocess.Popen(
             [sys.executable, "-m", "broadcaster", "schedule", "jobs.toml"],
@@ -115,14 +137,14 @@ def test_runs_on_time_never_twice_at_once_and_stops_cleanly(tmp_path):
             stderr=subprocess.PIPE,
             text=True,
         )
-        time.sleep(3)
-    time.sleep(4)
+        lines = _lines(running)
+        log = _read_until(lines, lambda log: "often: skipped the run due at" in log)
+        assert not completed.search(log)  # nothing ran while the lock was held
+    log += _read_until(lines, lambda log: len(completed.findall(log)) >= 2)
     running.send_signal(signal.SIGTERM)
-    _, stderr = running.communicate(timeout=60)
-    assert running.returncode == 0, stderr
-    runs = re.findall(r"^(\S+) often: 2 bulletins: 2 rendered, .*\((\d+\.\d) s\)$", stderr, re.M)
-    assert len(runs) >= 2, stderr
-    assert "often: skipped the run due at" in stderr
+    assert running.wait(timeout=120) == 0, log
+    log += _read_until(lines, lambda log: False)
+    runs = completed.findall(log)
     spans = [(datetime.fromisoformat(t).timestamp(), float(s)) for t, s in runs]
     for (start, seconds), (following, _) in itertools.pairwise(spans):
         assert start + seconds <= following + 1  # logged to the second
@@ -132,3 +154,29 @@ def test_runs_on_time_never_twice_at_once_and_stops_cleanly(tmp_path):
             check_audio(Path(item["output"]), item["duration_s"])
     assert len(list((tmp_path / "out").glob("*.mp3"))) == 2
     assert leftovers(tmp_path / "out") == []
+
+
+def _lines(running: subprocess.Popen) -> queue.Queue:
+    """The process's stderr, line by line (None at its end), read by a thread of its own."""
+    lines: queue.Queue = queue.Queue()
+
+    def read() -> None:
+        for line in running.stderr:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=read, daemon=True).start()
+    return lines
+
+
+def _read_until(lines: queue.Queue, enough) -> str:
+    """Lines read until ``enough(what was read)``, or to the end (which must come first
+    only when ``enough`` never holds). The timeout catches a hung process, nothing else."""
+    log = ""
+    while not enough(log):
+        line = lines.get(timeout=300)
+        if line is None:
+            lines.put(None)
+            return log
+        log += line
+    return log

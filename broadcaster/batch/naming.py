@@ -18,6 +18,9 @@ UNSAFE = re.compile(r"[^\w .,()&'+-]")
 """Anything but letters, digits and a little punctuation: never a path separator."""
 MAX_FIELD = 80
 """Longest a field's value may be in a name."""
+MAX_NAME = 230
+"""Longest a file or folder name made may be, in bytes: file systems take 255, and a name
+must leave room for its temporary files (``.NAME.XXXXXXXX.part``) and its sidecars'."""
 
 
 @dataclass(frozen=True)
@@ -74,5 +77,12 @@ def _relative(name: str, template: str) -> PurePosixPath:
         raise BatchError(
             f"output name template {template!r} makes {name!r}, which is not a file inside --out",
             "use a relative name without .. or hidden folders, e.g. {date}/{stem}.{ext}",
+        )
+    longest = max(len(part.encode()) for part in path.parts)
+    if longest > MAX_NAME:
+        raise BatchError(
+            f"output name template {template!r} makes a name of {longest} bytes, "
+            f"longer than the {MAX_NAME} a name may have",
+            f"shorten --name; a field's value takes at most {MAX_FIELD} characters",
         )
     return path

@@ -29,6 +29,7 @@ DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 """Weekdays in cron's numbering: 0 (and 7) is Sunday."""
 SCHEDULE_KEYS = ("cron", "timezone")
 """A job's keys that are the scheduler's; the others are batch options."""
+UTC = ZoneInfo("UTC")
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,13 @@ def cron_trigger(where: str, expression: str, timezone: ZoneInfo | None) -> Cron
             CronTrigger(**{field: value}, timezone=timezone)
         except ValueError as exc:
             raise BatchError(f"{where}: cron field {field} {given[field]!r}: {exc}") from None
-    return CronTrigger(**fields, timezone=timezone)
+    trigger = CronTrigger(**fields, timezone=timezone)
+    if trigger.get_next_fire_time(None, datetime.now(trigger.timezone)) is None:
+        raise BatchError(
+            f"{where}: cron expression {expression!r} never fires (no such date)",
+            "check the day and month fields: e.g. February has no 30th or 31st",
+        )
+    return trigger
 
 
 def _weekdays(field: str) -> str:
@@ -133,7 +140,11 @@ def _day(token: str) -> int:
 
 
 def next_times(job: Job, count: int, now: datetime | None = None) -> list[datetime]:
-    """The job's next ``count`` run times after ``now``."""
+    """The job's next ``count`` run times after ``now``, each later than the one before.
+
+    Each search starts just after the last time found, counted in UTC: added to a local
+    time, a microsecond lands on the wall clock, so after the second 01:30 of a DST
+    fall-back it gave the first one again, and the same time came back forever."""
     moment = now or datetime.now(job.trigger.timezone)
     times: list[datetime] = []
     previous = None
@@ -142,7 +153,8 @@ def next_times(job: Job, count: int, now: datetime | None = None) -> list[dateti
         if upcoming is None:
             break
         times.append(upcoming)
-        previous = moment = upcoming + timedelta(microseconds=1)
+        previous = upcoming
+        moment = (upcoming.astimezone(UTC) + timedelta(microseconds=1)).astimezone(upcoming.tzinfo)
     return times
 
 

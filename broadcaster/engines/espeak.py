@@ -13,6 +13,7 @@ import glob
 import os
 import re
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -89,7 +90,7 @@ def _locate() -> tuple[str, str, str]:
     """
     override = os.environ.get(LIBRARY_ENV)
     if override:
-        return _load(override, "BROADCASTER_ESPEAK_LIBRARY", os.environ.get(DATA_ENV))
+        return _load(override, LIBRARY_ENV, os.environ.get(DATA_ENV))
     try:
         ctypes.CDLL(SONAME, mode=ctypes.RTLD_GLOBAL)
     except OSError:
@@ -108,7 +109,9 @@ def _load(library: str, source: str, data: str | None) -> tuple[str, str, str]:
     except OSError as exc:
         raise EngineError(
             f"cannot load the eSpeak NG library {library}: {exc}",
-            "reinstall with `pip install espeakng-loader` or install libespeak-ng1",
+            f"{LIBRARY_ENV} names it: point it at a libespeak-ng.so.1 or unset it"
+            if source == LIBRARY_ENV
+            else "reinstall with `pip install espeakng-loader` or install libespeak-ng1",
         ) from None
     return str(Path(library).resolve()), source, _checked_data(data)
 
@@ -149,20 +152,38 @@ class EspeakEngine:
         # ("'NoneType' object has no attribute 'suppress'"): let it go before that.
         atexit.register(self.__dict__.pop, "_tts", None)
         self.info = EngineInfo(library, source, data, _version())
-        self._voices = self._list_voices()
-        self._variants = {p.name.lower() for p in Path(data, "voices", "!v").glob("*")}
+        self._voices = [
+            EngineVoice(v.id, v.name, (v.languages or [""])[0], None)
+            for v in self._tts.getProperty("voices")
+        ]
+        self._variant_files = sorted(Path(data, "voices", "!v").glob("*"))
+        self._variants = {p.name.lower() for p in self._variant_files}
         self._proven: dict[str, bool] = {}
         self._reseed = _seeder()
 
-    def _list_voices(self) -> list[EngineVoice]:
-        return [
-            EngineVoice(v.id, v.name, (v.languages or [""])[0], v.gender)
-            for v in self._tts.getProperty("voices")
-        ]
-
     def voices(self) -> list[EngineVoice]:
-        """Every voice the engine has."""
-        return list(self._voices)
+        """Every voice the engine lists, each under a spelling it can set: its language
+        code (as the shipped cast writes them) unless only its full id works (``en-gb``
+        fails where ``gmw/en`` works: ENGINE-NOTES.md) or another voice has that code too.
+        The gender is unknown: eSpeak reports its default, male, for every voice, and no
+        voice file names one."""
+        return self._spelt(self._voices)
+
+    def _spelt(self, voices: list[EngineVoice]) -> list[EngineVoice]:
+        shared = Counter(v.language for v in self._voices)
+        found = []
+        for voice in voices:
+            spellings = (voice.language, voice.id) if shared[voice.language] == 1 else (voice.id,)
+            settable = next((i for i in spellings if self._settable(i)), None)
+            if settable:
+                found.append(EngineVoice(settable, voice.name, voice.language, None))
+        return found
+
+    def variants(self) -> list[EngineVoice]:
+        """The variants a voice id takes as ``+NAME`` (``en-us+f3``), with the gender their
+        file gives (f1-f5 women, m1-m8 men; some give none), as voices of language
+        ``variant``, the way eSpeak lists them."""
+        return [_variant(path) for path in self._variant_files]
 
     def check_voice(self, voice: str) -> None:
         """Raise unless the engine can really set ``voice`` (id, language or name, +variant).
@@ -184,7 +205,8 @@ class EspeakEngine:
         names = {n.lower() for v in self._voices for n in (v.id, v.language, v.name)}
         close = ", ".join(self.close_voices(voice)) or "none"
         if base.lower() not in names:
-            english = sorted(v.language for v in self._voices if v.language.startswith("en"))
+            english = [v for v in self._voices if v.language.startswith("en")]
+            english = sorted(v.id for v in self._spelt(english))
             raise VoiceError(
                 f"unknown engine voice {base!r}",
                 f"close ids: {close}; English voices: {', '.join(english)}; "
@@ -202,14 +224,16 @@ class EspeakEngine:
         return self._proven[voice]
 
     def close_voices(self, voice: str, count: int = 4) -> list[str]:
-        """Voice ids like ``voice`` (same language and variant) that the engine can set."""
+        """Voice ids like ``voice`` (same language and variant) that the engine can set:
+        first the one that sets the very voice it names (``gmw/en`` for ``en-gb``)."""
         base, plus, variant = voice.partition("+")
         language = base.lower().split("/")[-1].split("-")[0]
+        named = [v for v in self._voices if base.lower() in (v.language.lower(), v.name.lower())]
         ids = {n for v in self._voices for n in (v.id, v.language) if n}
         ids = {n for n in ids if n.split("/")[-1].startswith(language)} or ids
         near = difflib.get_close_matches(base.lower(), sorted(ids), n=4 * count, cutoff=0.5)
-        found = [f"{n}{plus}{variant}" for n in near]
-        return [v for v in found if self._settable(v)][:count]
+        found = [f"{n}{plus}{variant}" for n in [v.id for v in self._spelt(named)] + near]
+        return [v for v in dict.fromkeys(found) if self._settable(v)][:count]
 
     def phonemes(self, text: str, voice: str, ipa: bool = True) -> list[str]:
         """``text`` as eSpeak's phonemes in ``voice``, one string per clause.
@@ -329,6 +353,17 @@ def _clause(phonemes: str, read: bytes, last: bool) -> Clause:
     mark = end.group(1) if end else ""
     terminator = TERMINATORS.get(mark, "")
     return Clause(phonemes.strip(), terminator, last or terminator in SENTENCE_ENDS)
+
+
+def _variant(path: Path) -> EngineVoice:
+    """A variant file of espeak-ng-data/voices/!v as a voice: its ``name`` and ``gender``
+    lines (``gender female 70``: the gender, then an age)."""
+    keys: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        key, _, value = line.strip().partition(" ")
+        keys.setdefault(key.lower(), value.strip())
+    gender = (keys.get("gender", "").split() or [""])[0].capitalize()
+    return EngineVoice(f"+{path.name}", keys.get("name") or path.name, "variant", gender or None)
 
 
 def _embedded(delivery: Delivery) -> str:
