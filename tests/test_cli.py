@@ -10,13 +10,14 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 import mutagen
 import numpy as np
 import pytest
 
-from broadcaster import cli, export
+from broadcaster import cli, export, files
 from broadcaster.export import FFMPEG_ENV
 from tests.conftest import KBS, ROOT, run_cli
 from tests.listening import ebur128
@@ -109,9 +110,11 @@ def test_an_interrupt_while_the_encoder_drains_stops_ffmpeg_and_leaves_nothing(t
     target.parent.mkdir()
     enc = export.encoding(export.FORMATS["wav"])
     tags = export.Tags("title", None, None, "comment")
-    with pytest.MonkeyPatch.context() as patch, pytest.raises(KeyboardInterrupt):
+    with pytest.raises(KeyboardInterrupt), ExitStack() as stack:
+        patch = stack.enter_context(pytest.MonkeyPatch.context())
         patch.setenv(FFMPEG_ENV, str(ffmpeg))
-        with export.encoded(target, 22050, enc, tags) as encoder:
+        staged = stack.enter_context(files.fileset())
+        with export.encoded(target, 22050, enc, tags, staged) as encoder:
             encoder.write(np.zeros(22050))
             process, join = encoder._process, encoder._thread.join
             interrupted = []
