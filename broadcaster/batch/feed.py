@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 import mutagen
 
+from broadcaster.batch import index
 from broadcaster.batch.files import write_atomic
 from broadcaster.errors import BatchError
 
@@ -47,6 +48,8 @@ class Episode:
     """What it is about."""
     size: int
     """The file's size in bytes (the enclosure's length)."""
+    page: Path | None = None
+    """Its rundown page, relative to the folder, when there is one."""
 
 
 def write_feed(folder: Path, base_url: str, output: Path, title: str = "News bulletins") -> int:
@@ -64,6 +67,7 @@ def write_feed(folder: Path, base_url: str, output: Path, title: str = "News bul
         write_atomic(output, xml)
     except OSError as exc:
         raise BatchError(f"cannot write the feed {output}: {exc.strerror}") from None
+    index.write_index(folder, title)
     return len(episodes)
 
 
@@ -98,6 +102,7 @@ def _episode(folder: Path, path: Path) -> Episode:
         float(found.get("duration_s") or 0.0),
         found.get("description") or title,
         stat.st_size,
+        page.relative_to(folder) if (page := index.page_of(path)) else None,
     )
 
 
@@ -153,6 +158,8 @@ def _rss(episodes: list[Episode], base: str, title: str) -> bytes:
         entry = generator.add_entry(order="append")
         entry.title(episode.title)
         entry.guid(url, permalink=True)
+        if episode.page:
+            entry.link(href=base + quote(episode.page.as_posix()))
         entry.pubDate(episode.published)
         entry.description(episode.description)
         entry.enclosure(url, str(episode.size), TYPES[episode.path.suffix.lower()])

@@ -19,6 +19,7 @@ from typing import Protocol
 from broadcaster import dialects, render
 from broadcaster.batch import cache, feed, state
 from broadcaster.batch.files import write_atomic
+from broadcaster.batch.index import write_index
 from broadcaster.batch.naming import Template
 from broadcaster.batch.runners import open_runner
 from broadcaster.batch.sources import find_sources
@@ -176,6 +177,7 @@ def run_batch(batch: Batch, stop: Stop, progress: Progress | None = None) -> Sum
         )
         if batch.report:
             write_report(batch.report, summary)
+        write_index(batch.out)
         if batch.feed_url:
             feed.write_feed(batch.out, batch.feed_url, batch.out / feed.FEED)
     return summary

@@ -1,0 +1,266 @@
+"""The rundown page, rendered for real and checked in a real browser (Debian's headless
+Chromium through Selenium); the page's markup is also read back with the stdlib parser."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from broadcaster import page, render
+from tests.conftest import EXAMPLES, KBS, ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+HOSTILE = """\
+---
+title: <script>window.pwned=1</script> & "Quotes" 'too' </title><b>x</b>
+date: 2026-06-12
+station: <img src=x onerror="window.pwned=2"> Radio & TV 서울
+---
+## </h2><script>window.pwned=3</script> Fares & "fees" rise in 서울
+anchor: Tom said "five < six & seven > three" today. The words </span><b>bold</b> stay plain.
+reporter Eve <O'Neil>: Prices rose at AT&amp;T &lt;b&gt; today. She said hello to everyone.
+soundbite Sam "Quote" Holt (commuter): <a href="https://evil.example/">click</a> me. Then ‮reversed.
+"""
+# play() is replaced so that a click seeks and asks to play without the audio then running
+# on: currentTime stays where the page put it, whatever the machine's load.
+NO_PLAYBACK = """
+window.playCalls = 0;
+HTMLMediaElement.prototype.play = function () { window.playCalls += 1; return Promise.resolve(); };
+"""
+SEEK = """
+const [time, done] = arguments;
+const audio = document.getElementById('player');
+audio.addEventListener('seeked', () => done(
+  [...document.querySelectorAll('.s')].flatMap((s, i) => s.hasAttribute('aria-current') ? [i] : [])
+), {once: true});
+audio.currentTime = time;
+"""
+
+
+def _browser():
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+    from selenium.webdriver.chrome.service import Service
+
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        pytest.skip("Chromium is not installed (apt-get install chromium chromium-driver)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in (*FLAGS, "--window-size=1000,1400"):
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tempfile.mkdtemp(prefix='chromium-')}")
+    return webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    driver = _browser()
+    yield driver
+    driver.quit()
+    shutil.rmtree(driver.capabilities["chrome"]["userDataDir"], ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory, engine):
+    """Render a script once per module: its audio path and its manifest read back."""
+    made = {}
+
+    def make(script: Path) -> tuple[Path, dict]:
+        if script not in made:
+            out = tmp_path_factory.mktemp("page") / f"{script.stem}.mp3"
+            render.render_file(script, out, render.Options(), engine)
+            made[script] = out, json.loads(out.with_suffix(".json").read_text("utf-8"))
+        return made[script]
+
+    return make
+
+
+def open_page(browser, audio: Path) -> None:
+    """Load ``audio``'s page from file:// and wait until the player knows the duration."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(audio.with_suffix(".html").as_uri())
+    browser.execute_script(NO_PLAYBACK)
+    ready = "return document.getElementById('player').readyState >= 1"
+    WebDriverWait(browser, 60).until(lambda b: b.execute_script(ready))
+
+
+def sentences(manifest: dict) -> list[dict]:
+    return [s for segment in manifest["segments"] for s in segment["sentences"]]
+
+
+def current_time(browser) -> float:
+    return browser.execute_script("return document.getElementById('player').currentTime")
+
+
+def check_page(browser, audio: Path, manifest: dict) -> None:
+    """The issue's checks, on the real page: every sentence in order; a click on each seeks
+    to its start; a time inside each highlights it alone; each heading seeks to its story."""
+    from selenium.webdriver.common.by import By
+
+    open_page(browser, audio)
+    spans = browser.find_elements(By.CSS_SELECTOR, ".s")
+    assert [s.text for s in spans] == [s["text"].strip() for s in sentences(manifest)]
+    for span, sentence in zip(spans, sentences(manifest), strict=True):
+        span.click()
+        assert current_time(browser) == pytest.approx(sentence["start_s"], abs=0.05)
+    assert browser.execute_script("return window.playCalls") == len(spans)
+    for k, sentence in enumerate(sentences(manifest)):
+        middle = (sentence["start_s"] + sentence["end_s"]) / 2
+        assert browser.execute_async_script(SEEK, middle) == [k]
+    headings = browser.find_elements(By.CSS_SELECTOR, "h2 button")
+    assert [h.text for h in headings] == [s["title"] for s in manifest["stories"]]
+    for heading, story in zip(headings, manifest["stories"], strict=True):
+        heading.click()
+        assert current_time(browser) == pytest.approx(story["start_s"], abs=0.05)
+    assert _errors(browser) == []
+
+
+def _errors(browser) -> list[str]:
+    return [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+
+
+@pytest.mark.parametrize("script", [*sorted(EXAMPLES.glob("*.txt")), KBS], ids=lambda p: p.stem)
+def test_every_shipped_page_plays_along(browser, rendered, script):
+    check_page(browser, *rendered(script))
+
+
+def test_enter_on_a_focused_sentence_plays_from_it(browser, rendered):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    audio, manifest = rendered(EXAMPLES / "producer-harbour-evening.txt")
+    open_page(browser, audio)
+    third = browser.find_elements(By.CSS_SELECTOR, ".s")[2]
+    third.send_keys(Keys.ENTER)
+    assert browser.switch_to.active_element == third
+    assert current_time(browser) == pytest.approx(sentences(manifest)[2]["start_s"], abs=0.05)
+    outline = "return getComputedStyle(document.activeElement).outlineStyle"
+    assert browser.execute_script(outline) == "solid"  # the focus ring shows
+
+
+def test_captions_are_the_players_track(browser, rendered):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    audio, manifest = rendered(EXAMPLES / "producer-harbour-evening.txt")
+    open_page(browser, audio)
+    cues = """
+    const track = document.getElementById('player').textTracks[0];
+    track.mode = 'hidden';
+    return track.cues && track.cues.length ? [...track.cues].map(c => c.startTime) : null;
+    """
+    starts = WebDriverWait(browser, 30).until(lambda b: b.execute_script(cues))
+    vtt = audio.with_suffix(".vtt").read_text("utf-8")
+    assert len(starts) == vtt.count(" --> ")
+    assert starts[0] == pytest.approx(sentences(manifest)[0]["start_s"], abs=0.001)
+
+
+def test_hostile_text_is_shown_as_text(browser, rendered, tmp_path):
+    script = tmp_path / "hostile.txt"
+    script.write_text(HOSTILE, encoding="utf-8")
+    audio, manifest = rendered(script)
+    check_page(browser, audio, manifest)
+    from selenium.webdriver.common.by import By
+
+    assert browser.execute_script("return window.pwned") is None
+    assert len(browser.find_elements(By.CSS_SELECTOR, "script")) == 1
+    assert browser.find_elements(By.CSS_SELECTOR, "main b, main a, main img, header img") == []
+    assert browser.title == manifest["title"]
+    assert browser.find_element(By.TAG_NAME, "h1").text == manifest["title"]
+    assert manifest["station"] in browser.find_element(By.CSS_SELECTOR, ".meta").text
+    speakers = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".speaker")]
+    assert speakers == ["Eve <O'Neil>", 'Sam "Quote" Holt']
+    links = "return [...document.querySelectorAll('[src],[href]')].map(e => e.src || e.href)"
+    assert all(u.startswith(("file://", "data:")) for u in browser.execute_script(links))
+
+
+def test_a_file_name_that_needs_quoting_still_links(browser, rendered, tmp_path):
+    audio, manifest = rendered(EXAMPLES / "voa-robot-library.txt")
+    odd = tmp_path / 'a "b" #1 & <c>?.mp3'
+    shutil.copy(audio, odd)
+    odd.with_suffix(".html").write_text(
+        page.page({**manifest, "audio": {**manifest["audio"], "file": odd.name}}, "WEBVTT\n"),
+        encoding="utf-8",
+    )
+    open_page(browser, odd)
+    assert browser.execute_script("return document.getElementById('player').duration") == (
+        pytest.approx(manifest["duration_s"], abs=0.1)
+    )
+
+
+def test_screenshots_for_a_person_to_look_at(browser, rendered):
+    """The corpus bulletin's page, mid-bulletin, at desktop and phone widths: saved under
+    output/ (ignored by git) for a person to look at."""
+    audio, manifest = rendered(KBS)
+    open_page(browser, audio)
+    fourth = sentences(manifest)[3]
+    assert browser.execute_async_script(SEEK, fourth["start_s"] + 0.01) == [3]
+    width = "return document.documentElement.scrollWidth <= window.innerWidth"
+    for name, size in (("desktop", (1000, 1400)), ("phone", (390, 844))):
+        browser.set_window_size(*size)
+        assert browser.execute_script(width)  # nothing wider than the screen
+        assert browser.save_screenshot(str(ROOT / "output" / f"rundown-page-{name}.png"))
+    browser.set_window_size(1000, 1400)
+
+
+class _Markup(HTMLParser):
+    """Every start tag with its attributes, and the text inside sentence spans."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.sentences: list[str] = []
+        self._in_sentence = False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.tags.append((tag, dict(attrs)))
+        self._in_sentence = ("class", "s") in attrs
+        if self._in_sentence:
+            self.sentences.append("")
+
+    def handle_data(self, data: str) -> None:
+        if self._in_sentence:
+            self.sentences[-1] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_sentence = False
+
+
+def test_markup_holds_transcript_text_only_as_text():
+    hostile = "</span></p><script>alert(1)</script><p data-start=\"0\" x='y'>&amp; ‮"
+    manifest = {
+        "title": hostile,
+        "date": None,
+        "station": hostile,
+        "duration_s": 3.0,
+        "audio": {"file": hostile + ".mp3"},
+        "stories": [{"index": 1, "title": hostile, "start_s": 0.0, "end_s": 3.0}],
+        "segments": [
+            {
+                "story": 1,
+                "role": "reporter",
+                "speaker": hostile,
+                "voice": hostile,
+                "sentences": [
+                    {"start_s": 0.5, "end_s": 1.0, "text": hostile},
+                    {"start_s": 1.5, "end_s": 2.5, "text": "Second."},
+                ],
+            }
+        ],
+    }
+    markup = _Markup()
+    markup.feed(page.page(manifest, f"WEBVTT\n\n00:00.500 --> 00:01.000\n{hostile}\n"))
+    assert [tag for tag, _ in markup.tags].count("script") == 1
+    assert [attrs for _, attrs in markup.tags if "x" in attrs] == []
+    starts = [attrs["data-start"] for _, attrs in markup.tags if "data-start" in attrs]
+    assert starts == ["0.000", "0.500", "1.500"]
+    assert markup.sentences == [hostile, "Second."]
