@@ -69,6 +69,12 @@ SCRIPT = """
   var follow = document.getElementById("follow");
   var spoken = Array.prototype.slice.call(document.querySelectorAll(".s"));
   var starts = spoken.map(function (s) { return parseFloat(s.dataset.start); });
+  // A sentence stays lit through the pause after it, unless a new story comes next.
+  var until = spoken.map(function (s, k) {
+    var next = spoken[k + 1];
+    var same = next && next.closest(".story") === s.closest(".story");
+    return same ? starts[k + 1] : parseFloat(s.dataset.end);
+  });
   var smooth = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   var current = -1;
 
@@ -78,7 +84,7 @@ SCRIPT = """
       var mid = (lo + hi) >> 1;
       if (starts[mid] <= time) { found = mid; lo = mid + 1; } else { hi = mid - 1; }
     }
-    return found;
+    return found >= 0 && time < until[found] ? found : -1;
   }
 
   function outOfView(element) {
@@ -88,7 +94,9 @@ SCRIPT = """
   }
 
   function highlight() {
-    var now = spokenAt(audio.currentTime);
+    // Times are in whole milliseconds; half of one more keeps a time read back a hair
+    // short of where it was set (32.674 became sentence 8's, which ends there) in place.
+    var now = spokenAt(audio.currentTime + 0.0005);
     if (now === current) { return; }
     if (current >= 0) { spoken[current].removeAttribute("aria-current"); }
     current = now;

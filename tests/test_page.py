@@ -12,13 +12,17 @@ from pathlib import Path
 import pytest
 
 from broadcaster import page, render
-from tests.conftest import EXAMPLES, KBS, ROOT
+from broadcaster.batch.index import write_index
+from tests.batching import batch, write_bulletins
+from tests.conftest import EXAMPLES, KBS, ROOT, run_cli
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    # The page then scrolls at once, not over a few frames, so that clicks land where aimed.
+    "--force-prefers-reduced-motion",
 ]  # fmt: skip
 HOSTILE = """\
 ---
@@ -45,10 +49,16 @@ audio.addEventListener('seeked', () => done(
 ), {once: true});
 audio.currentTime = time;
 """
+SETTLE = """
+const [done] = arguments;
+const audio = document.getElementById('player');
+const settled = () => done(audio.currentTime);
+audio.seeking ? audio.addEventListener('seeked', settled, {once: true}) : settled();
+"""
 
 
 def _browser():
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+    from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
@@ -98,8 +108,12 @@ def sentences(manifest: dict) -> list[dict]:
     return [s for segment in manifest["segments"] for s in segment["sentences"]]
 
 
-def current_time(browser) -> float:
-    return browser.execute_script("return document.getElementById('player').currentTime")
+def click(browser, element) -> float:
+    """Click ``element`` in the middle of the screen, clear of the sticky player; the player's
+    time once the seek it started is over (and the page has followed it)."""
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    element.click()
+    return browser.execute_async_script(SETTLE)
 
 
 def check_page(browser, audio: Path, manifest: dict) -> None:
@@ -111,8 +125,7 @@ def check_page(browser, audio: Path, manifest: dict) -> None:
     spans = browser.find_elements(By.CSS_SELECTOR, ".s")
     assert [s.text for s in spans] == [s["text"].strip() for s in sentences(manifest)]
     for span, sentence in zip(spans, sentences(manifest), strict=True):
-        span.click()
-        assert current_time(browser) == pytest.approx(sentence["start_s"], abs=0.05)
+        assert click(browser, span) == pytest.approx(sentence["start_s"], abs=0.05)
     assert browser.execute_script("return window.playCalls") == len(spans)
     for k, sentence in enumerate(sentences(manifest)):
         middle = (sentence["start_s"] + sentence["end_s"]) / 2
@@ -120,8 +133,7 @@ def check_page(browser, audio: Path, manifest: dict) -> None:
     headings = browser.find_elements(By.CSS_SELECTOR, "h2 button")
     assert [h.text for h in headings] == [s["title"] for s in manifest["stories"]]
     for heading, story in zip(headings, manifest["stories"], strict=True):
-        heading.click()
-        assert current_time(browser) == pytest.approx(story["start_s"], abs=0.05)
+        assert click(browser, heading) == pytest.approx(story["start_s"], abs=0.05)
     assert _errors(browser) == []
 
 
@@ -143,9 +155,22 @@ def test_enter_on_a_focused_sentence_plays_from_it(browser, rendered):
     third = browser.find_elements(By.CSS_SELECTOR, ".s")[2]
     third.send_keys(Keys.ENTER)
     assert browser.switch_to.active_element == third
-    assert current_time(browser) == pytest.approx(sentences(manifest)[2]["start_s"], abs=0.05)
+    settled = browser.execute_async_script(SETTLE)
+    assert settled == pytest.approx(sentences(manifest)[2]["start_s"], abs=0.05)
     outline = "return getComputedStyle(document.activeElement).outlineStyle"
     assert browser.execute_script(outline) == "solid"  # the focus ring shows
+
+
+def test_a_sentence_stays_lit_through_its_pause_but_not_into_the_next_story(browser, rendered):
+    audio, manifest = rendered(EXAMPLES / "producer-harbour-evening.txt")
+    open_page(browser, audio)
+    first, second = sentences(manifest)[:2]
+    assert browser.execute_async_script(SEEK, (first["end_s"] + second["start_s"]) / 2) == [0]
+    stories = [s["story"] for s in manifest["segments"] for _ in s["sentences"]]
+    last = stories.index(2) - 1
+    ends = sentences(manifest)[last]["end_s"]
+    assert browser.execute_async_script(SEEK, ends + 0.01) == []
+    assert browser.execute_async_script(SEEK, manifest["stories"][1]["start_s"]) == []
 
 
 def test_captions_are_the_players_track(browser, rendered):
@@ -264,3 +289,122 @@ def test_markup_holds_transcript_text_only_as_text():
     starts = [attrs["data-start"] for _, attrs in markup.tags if "data-start" in attrs]
     assert starts == ["0.000", "0.500", "1.500"]
     assert markup.sentences == [hostile, "Second."]
+
+
+class _Index(HTMLParser):
+    """Each bulletin of an index: its links, its metadata line and its stories."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.items: list[dict] = []
+        self._field: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        found = dict(attrs)
+        if tag == "li" and not self._field:
+            self.items.append({"links": [], "meta": "", "stories": [], "title": ""})
+        elif tag == "a" and self.items:
+            self.items[-1]["links"].append(found["href"])
+        if tag == "li" and self._field == "stories":
+            self.items[-1]["stories"].append("")
+        if tag in ("h2", "p") or found.get("class") == "stories":
+            self._field = {"h2": "title", "p": "meta", "ol": "stories"}[tag]
+
+    def handle_data(self, data: str) -> None:
+        if self.items and self._field in ("title", "meta"):
+            self.items[-1][self._field] += data
+        elif self.items and self._field == "stories" and self.items[-1]["stories"]:
+            self.items[-1]["stories"][-1] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("h2", "p", "ol"):
+            self._field = None
+
+
+def read_index(folder: Path) -> list[dict]:
+    parser = _Index()
+    parser.feed((folder / "index.html").read_text(encoding="utf-8"))
+    return parser.items
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    """Three small bulletins rendered by ``batch`` into dated folders."""
+    root = tmp_path_factory.mktemp("archive")
+    write_bulletins(root / "in", 3)
+    out = root / "out"
+    done = batch(str(root / "in"), "--out", str(out), "--name", "{date}/{stem}.{ext}", "-j", "2")
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def test_batch_writes_the_archive_index_newest_first(archive):
+    items = read_index(archive)
+    assert [i["title"] for i in items] == [f"Test Bulletin {n}" for n in (3, 2, 1)]
+    for item, number in zip(items, (3, 2, 1), strict=True):
+        stem = f"2026-06-{number:02d}/bulletin-{number:02d}"
+        assert item["links"] == [f"{stem}.html", f"{stem}.mp3"]
+        assert all((archive / link).is_file() for link in item["links"])
+        manifest = json.loads((archive / f"{stem}.json").read_text(encoding="utf-8"))
+        clock = page.clock(manifest["duration_s"])
+        assert item["meta"] == f"2026-06-{number:02d} · Test Radio · {clock} · audio (MP3)"
+        assert item["stories"] == ["Ferries"]
+
+
+def test_the_index_links_open_in_a_browser(browser, archive):
+    from selenium.webdriver.common.by import By
+
+    browser.get((archive / "index.html").as_uri())
+    browser.find_element(By.CSS_SELECTOR, "h2 a").click()
+    assert browser.current_url == (archive / "2026-06-03" / "bulletin-03.html").as_uri()
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Test Bulletin 3"
+    assert _errors(browser) == []
+
+
+def test_feed_links_each_page_and_writes_the_index(archive, tmp_path):
+    import feedparser
+
+    site = tmp_path / "site"
+    shutil.copytree(archive, site)
+    (site / "index.html").unlink()
+    base = "https://news.example.org/a b"
+    done = run_cli("feed", str(site), "--base-url", base, "--title", "Harbour <news>")
+    assert done.returncode == 0, done.stderr
+    entries = feedparser.parse((site / "feed.xml").read_bytes()).entries
+    pages = [f"{base.replace(' ', '%20')}/2026-06-0{n}/bulletin-0{n}.html" for n in (3, 2, 1)]
+    assert [e.link for e in entries] == pages
+    assert (site / "index.html").read_text(encoding="utf-8").count("Harbour &lt;news&gt;") == 2
+    assert len(read_index(site)) == 3
+
+
+def test_the_index_leaves_a_users_own_index_alone(archive, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(archive, site)
+    (site / "index.html").write_text("<p>my own home page</p>", encoding="utf-8")
+    done = run_cli("feed", str(site), "--base-url", "https://example.org/")
+    assert done.returncode == 0, done.stderr
+    assert (
+        done.stderr
+        == f"Warning: left {site / 'index.html'} as it is: broadcaster did not write it\n"
+    )
+    assert (site / "index.html").read_text(encoding="utf-8") == "<p>my own home page</p>"
+
+
+def test_the_index_lists_only_manifests_and_escapes_them(archive, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(archive, site)
+    audio = next(site.rglob("bulletin-01.mp3"))
+    hostile = '<script>alert(1)</script> & "x"'
+    manifest = json.loads(audio.with_suffix(".json").read_text(encoding="utf-8"))
+    manifest |= {"title": hostile, "station": hostile, "stories": [{"title": hostile}]}
+    audio.with_suffix(".json").write_text(json.dumps(manifest), encoding="utf-8")
+    (site / "report.json").write_text('{"items": []}')  # JSON, but no bulletin's
+    (site / "broken.json").write_bytes(b"\xff{not json")
+    (site / "orphan.json").write_text(json.dumps({**manifest, "audio": {"file": "gone.mp3"}}))
+    shutil.copy(audio, tmp_path / "outside.mp3")
+    (site / "escape.json").write_text(json.dumps({**manifest, "audio": {"file": "../outside.mp3"}}))
+    assert write_index(site) == 3
+    text = (site / "index.html").read_text(encoding="utf-8")
+    assert "<script>" not in text and text.count("&lt;script&gt;") == 3
+    [item] = [i for i in read_index(site) if "bulletin-01" in i["links"][0]]
+    assert (item["title"], item["stories"]) == (hostile, [hostile])
