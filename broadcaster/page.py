@@ -127,6 +127,14 @@ SCRIPT = """
   ["timeupdate", "seeking", "seeked"].forEach(function (name) {
     audio.addEventListener(name, highlight);
   });
+  // timeupdate comes only every quarter second or so: follow each frame while playing.
+  var ticking = false;
+  function tick() {
+    highlight();
+    ticking = !audio.paused;
+    if (ticking) { window.requestAnimationFrame(tick); }
+  }
+  audio.addEventListener("play", function () { if (!ticking) { tick(); } });
 })();
 """
 

@@ -23,6 +23,8 @@ FLAGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     # The page then scrolls at once, not over a few frames, so that clicks land where aimed.
     "--force-prefers-reduced-motion",
+    # Lets a test script start real playback (Chromium refuses it, even muted, without a click).
+    "--autoplay-policy=no-user-gesture-required",
 ]  # fmt: skip
 HOSTILE = """\
 ---
@@ -48,6 +50,22 @@ audio.addEventListener('seeked', () => done(
   [...document.querySelectorAll('.s')].flatMap((s, i) => s.hasAttribute('aria-current') ? [i] : [])
 ), {once: true});
 audio.currentTime = time;
+"""
+FIRST_BELOW = """
+const below = s => s.getBoundingClientRect().top > innerHeight;
+return [...document.querySelectorAll('.s')].findIndex(below);
+"""
+PAUSE_PAST = """
+const audio = document.getElementById('player');
+const lit = [...document.querySelectorAll('.s')].findIndex(s => s.hasAttribute('aria-current'));
+if (lit > arguments[0]) { audio.pause(); }
+return lit > arguments[0];
+"""
+LIT_IN_VIEW = """
+const lit = document.querySelector('.s[aria-current]');
+const bar = document.querySelector('.player').getBoundingClientRect().bottom;
+const box = lit && lit.getBoundingClientRect();
+return Boolean(box && box.top >= bar && box.bottom <= window.innerHeight);
 """
 SETTLE = """
 const [done] = arguments;
@@ -171,6 +189,26 @@ def test_a_sentence_stays_lit_through_its_pause_but_not_into_the_next_story(brow
     ends = sentences(manifest)[last]["end_s"]
     assert browser.execute_async_script(SEEK, ends + 0.01) == []
     assert browser.execute_async_script(SEEK, manifest["stories"][1]["start_s"]) == []
+
+
+def test_the_highlight_follows_the_audio_as_it_plays(browser, rendered):
+    """Real playback on a phone's screen: a later sentence lights up in its turn, and the lit
+    one is in view below the player (the page scrolled to it)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    audio, manifest = rendered(KBS)
+    browser.set_window_size(390, 844)
+    try:
+        browser.get(audio.with_suffix(".html").as_uri())
+        k = browser.execute_script(FIRST_BELOW) - 1  # the sentence after k is out of sight
+        assert 0 <= k < len(sentences(manifest)) - 1
+        play = "const a = document.getElementById('player'); a.muted = true;"
+        start = sentences(manifest)[k]["start_s"]
+        browser.execute_script(play + "a.currentTime = arguments[0]; a.play();", start)
+        WebDriverWait(browser, 120).until(lambda b: b.execute_script(PAUSE_PAST, k))
+        WebDriverWait(browser, 10).until(lambda b: b.execute_script(LIT_IN_VIEW))
+    finally:
+        browser.set_window_size(1000, 1400)
 
 
 def test_captions_are_the_players_track(browser, rendered):
@@ -367,11 +405,11 @@ def test_feed_links_each_page_and_writes_the_index(archive, tmp_path):
     site = tmp_path / "site"
     shutil.copytree(archive, site)
     (site / "index.html").unlink()
-    base = "https://news.example.org/a b"
+    base = "https://news.example.org/bulletins"
     done = run_cli("feed", str(site), "--base-url", base, "--title", "Harbour <news>")
     assert done.returncode == 0, done.stderr
     entries = feedparser.parse((site / "feed.xml").read_bytes()).entries
-    pages = [f"{base.replace(' ', '%20')}/2026-06-0{n}/bulletin-0{n}.html" for n in (3, 2, 1)]
+    pages = [f"{base}/2026-06-0{n}/bulletin-0{n}.html" for n in (3, 2, 1)]
     assert [e.link for e in entries] == pages
     assert (site / "index.html").read_text(encoding="utf-8").count("Harbour &lt;news&gt;") == 2
     assert len(read_index(site)) == 3

@@ -67,8 +67,12 @@ def page_of(audio: Path) -> Path | None:
 
 
 def _ours(path: Path) -> bool:
-    with path.open("rb") as handle:
-        return f'<meta name="generator" content="{GENERATOR}">'.encode() in handle.read(4096)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:  # a folder, or unreadable: not a page broadcaster wrote
+        return False
+    return f'<meta name="generator" content="{GENERATOR}">'.encode() in head
 
 
 def _bulletins(folder: Path) -> list[Listed]:
