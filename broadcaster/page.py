@@ -39,7 +39,7 @@ STYLE = (
 .hint { color: var(--soft); font-size: .95rem; margin: .25rem 0 1rem; }
 html { scroll-padding-top: 7rem; }
 .player { position: sticky; top: 0; z-index: 1; background: var(--bar);
-  border-bottom: 1px solid var(--line); padding: .5rem 1rem; }
+  border-bottom: 1px solid var(--line); padding: .5rem 0; }
 .player > div { max-width: 44rem; margin: 0 auto; padding: 0 1rem; display: flex;
   flex-wrap: wrap; gap: .25rem 1rem; align-items: center; }
 audio { width: 100%; }

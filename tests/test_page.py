@@ -189,6 +189,19 @@ def test_a_sentence_stays_lit_through_its_pause_but_not_into_the_next_story(brow
     ends = sentences(manifest)[last]["end_s"]
     assert browser.execute_async_script(SEEK, ends + 0.01) == []
     assert browser.execute_async_script(SEEK, manifest["stories"][1]["start_s"]) == []
+    # A time read back a hair short of a sentence's start still lights that sentence.
+    assert browser.execute_async_script(SEEK, second["start_s"] - 0.0003) == [1]
+
+
+def test_the_player_never_covers_what_the_page_scrolls_to(browser, rendered):
+    audio, _ = rendered(EXAMPLES / "kbs-radio-rail-strike.txt")
+    open_page(browser, audio)
+    covered = """const target = document.querySelectorAll(arguments[0])[arguments[1]];
+    target.scrollIntoView({block: 'start'});
+    const box = target.getClientRects()[0];  // a sentence's first line
+    return document.elementFromPoint(box.left + 5, box.top + 5).closest(arguments[0]) !== target;"""
+    for selector, n in (("h2 button", 2), (".s", 9)):
+        assert not browser.execute_script(covered, selector, n)
 
 
 def test_the_highlight_follows_the_audio_as_it_plays(browser, rendered):
