@@ -174,6 +174,7 @@ def document(title: str, style: str, body: list[str]) -> str:
             '<meta charset="utf-8">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f'<meta name="generator" content="{GENERATOR}">',
+            '<link rel="icon" href="data:,">',  # else the browser asks a server for one
             f"<title>{title}</title>",
             f"<style>{style}</style>",
             "</head>",
