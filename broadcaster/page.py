@@ -8,6 +8,7 @@ numbers (``data-start``) from the markup, so no transcript can add markup or cod
 
 from __future__ import annotations
 
+from base64 import b64encode
 from html import escape
 from itertools import groupby
 from urllib.parse import quote
@@ -197,12 +198,12 @@ def _meta(manifest: dict) -> str:
 def _player(audio: str, captions: str) -> str:
     # The captions are inline: Chromium refuses a <track> from a file:// page (every file
     # URL is its own origin), so a relative link to the .vtt would not work opened locally.
-    track = "data:text/vtt;charset=utf-8," + quote(captions)
+    track = "data:text/vtt;charset=utf-8;base64," + b64encode(captions.encode()).decode()
     return (
         '<div class="player"><div>'
         f'<audio id="player" controls preload="metadata" src="{escape(quote(audio))}"'
         ' aria-label="Bulletin audio">'
-        f'<track kind="captions" srclang="en" label="Captions" src="{escape(track)}" default>'
+        f'<track kind="captions" srclang="en" label="Captions" src="{track}" default>'
         f'<a href="{escape(quote(audio))}">Download the audio</a></audio>'
         '<label><input type="checkbox" id="follow" checked> Follow the speech</label>'
         "</div></div>"
