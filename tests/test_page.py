@@ -79,6 +79,7 @@ const box = target.getClientRects()[0];  // a sentence's first line
 const hit = document.elementFromPoint(box.left + 5, box.top + 5).closest(arguments[0]);
 return [hit !== target, scrollY > 0];
 """
+LIT_TO_CENTRE = "document.querySelector('.s[aria-current]').scrollIntoView({block: 'center'})"
 SETTLE = """
 const [done] = arguments;
 const audio = document.getElementById('player');
@@ -279,6 +280,7 @@ def test_screenshots_for_a_person_to_look_at(browser, rendered):
     for name, size in (("desktop", (1000, 1400)), ("phone", (390, 844))):
         browser.set_window_size(*size)
         assert browser.execute_script(width)  # nothing wider than the screen
+        browser.execute_script(LIT_TO_CENTRE)
         assert browser.save_screenshot(str(ROOT / "output" / f"rundown-page-{name}.png"))
     browser.set_window_size(1000, 1400)
 
