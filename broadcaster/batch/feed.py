@@ -180,6 +180,11 @@ def _audio_files(folder: Path) -> list[Path]:
     ]
 
 
+def _relative(folder: Path, path: Path) -> PurePosixPath:
+    """``path`` inside ``folder``, as the URL path it is served at."""
+    return PurePosixPath(path.relative_to(folder).as_posix())
+
+
 def _episode(folder: Path, path: Path) -> Episode | None:
     """``path`` as an episode, or None if it is not a bulletin broadcaster rendered."""
     manifest = _manifest(path)
@@ -193,7 +198,7 @@ def _episode(folder: Path, path: Path) -> Episode | None:
     title = str(manifest.get("title") or path.stem)
     station = manifest.get("station")
     return Episode(
-        PurePosixPath(path.relative_to(folder).as_posix()),
+        _relative(folder, path),
         title,
         _published(manifest.get("date"), stat.st_mtime),
         duration,
@@ -201,7 +206,7 @@ def _episode(folder: Path, path: Path) -> Episode | None:
         station if isinstance(station, str) else None,
         stat.st_size,
         kind[0],
-        PurePosixPath(page.relative_to(folder).as_posix()) if (page := index.page_of(path)) else None,
+        _relative(folder, page) if (page := index.page_of(path)) else None,
     )
 
 
