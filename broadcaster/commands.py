@@ -206,7 +206,7 @@ def _cast(voices: Path | None, cast: str) -> str:
     default=",".join(sidecars.KINDS),
     show_default=True,
     callback=_sidecars,
-    help="Which of vtt, srt, json to write beside the audio (none for none).",
+    help="Which of vtt, srt, json, html to write beside the audio (none for none).",
 )
 @JSON
 @click.option("-q", "--quiet", is_flag=True, help="Print only the output path.")

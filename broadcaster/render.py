@@ -103,7 +103,7 @@ class Options:
     pauses: mix.Pauses = field(default_factory=mix.Pauses)
     """The programme's silences."""
     sidecars: tuple[str, ...] = sidecars.KINDS
-    """Which of vtt, srt and json to write next to the audio."""
+    """Which sidecars (:data:`sidecars.KINDS`) to write next to the audio."""
     cast: str = "default"
     """Packaged cast to use when ``voices`` is None: ``default`` (eSpeak) or ``neural``."""
 

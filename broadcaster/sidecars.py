@@ -1,17 +1,18 @@
-"""Sidecars written next to the audio: WebVTT and SRT captions, and a JSON manifest."""
+"""Sidecars written next to the audio: WebVTT and SRT captions, a JSON manifest and the
+rundown page."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from broadcaster import files
+from broadcaster import files, page
 from broadcaster.captions import captions
 from broadcaster.export import clock
 from broadcaster.mix import Timeline
 from broadcaster.script import Bulletin
 
-KINDS = ("vtt", "srt", "json")
+KINDS = ("vtt", "srt", "json", "html")
 
 
 def _ms(seconds: float) -> int:
@@ -108,8 +109,10 @@ def write(staged: files.FileSet, audio: Path, kinds: tuple[str, ...], texts: dic
 def texts(bulletin: Bulletin, timeline: Timeline, measured: dict, audio: dict) -> dict:
     """The text of every kind of sidecar."""
     document = manifest(bulletin, timeline, measured, audio)
+    captions = webvtt(timeline)
     return {
-        "vtt": webvtt(timeline),
+        "vtt": captions,
         "srt": srt(timeline),
         "json": json.dumps(document, ensure_ascii=False, indent=2) + "\n",
+        "html": page.page(document, captions),
     }

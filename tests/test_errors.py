@@ -179,7 +179,7 @@ def test_no_ffmpeg_anywhere(tmp_path):
         (["render", str(KBS), "--channels", "3"], "3 is not in the range 1<=x<=2"),
         (["render", str(KBS), "--loudness", "-3"], "loudness target '-3' cannot be reached"),
         (["render", str(KBS), "--loudness", "loud"], "loudness target 'loud'"),
-        (["render", str(KBS), "--sidecars", "vtt,pdf"], "pdf: choose from vtt, srt, json"),
+        (["render", str(KBS), "--sidecars", "vtt,pdf"], "pdf: choose from vtt, srt, json, html"),
         (["preview", str(KBS)], "give exactly one of --section, --story, --speaker"),
         (["preview", str(KBS), "--section", "1", "--story", "1"], "give exactly one of"),
     ],

@@ -297,7 +297,7 @@ def test_neural_corpus_render_reads_back(neural_corpus):
     assert [(c.start_time, c.end_time) for c in chapters] == [
         (0, pytest.approx(report["duration_s"] * 1000, abs=1))
     ]
-    assert [Path(p).suffix for p in report["sidecars"]] == [".vtt", ".srt", ".json"]
+    assert [Path(p).suffix for p in report["sidecars"]] == [".vtt", ".srt", ".json", ".html"]
     manifest = json.loads(out.with_suffix(".json").read_text())
     for segment in manifest["segments"]:  # sentence times for captions, inside the section
         times = [(s["start_s"], s["end_s"]) for s in segment["sentences"]]

@@ -40,7 +40,8 @@ def test_render_reports_json(corpus):
     assert report["output"] == str(out)
     assert report["segments"] == 2
     assert report["duration_s"] == manifest["duration_s"]
-    assert report["sidecars"] == [str(out.with_suffix(f".{k}")) for k in ("vtt", "srt", "json")]
+    kinds = ("vtt", "srt", "json", "html")
+    assert report["sidecars"] == [str(out.with_suffix(f".{k}")) for k in kinds]
 
 
 def test_duration_from_sample_counts(corpus):
@@ -178,7 +179,8 @@ def test_example_renders_with_stories_and_default_output(tmp_path):
         "Cherry blossoms on Jeju Island opened…",
     ]
     names = sorted(p.name for p in (tmp_path / "output").iterdir())
-    assert names == [f"kbs-radio-rail-strike.{ext}" for ext in ("json", "mp3", "srt", "vtt")]
+    kinds = ("html", "json", "mp3", "srt", "vtt")
+    assert names == [f"kbs-radio-rail-strike.{ext}" for ext in kinds]
 
 
 @pytest.mark.parametrize("script", sorted(EXAMPLES.glob("*.txt")), ids=lambda p: p.stem)

@@ -16,6 +16,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import mutagen
 
+from broadcaster.batch import index
 from broadcaster.batch.files import write_atomic
 from broadcaster.errors import BatchError
 
@@ -87,6 +88,8 @@ class Episode:
     """The file's size in bytes (the enclosure's length)."""
     type: str
     """Its MIME type, from what the file is."""
+    page: PurePosixPath | None = None
+    """Its rundown page, relative to the folder, when there is one."""
 
 
 def write_feed(folder: Path, base_url: str, output: Path, podcast: Podcast = Podcast()) -> int:
@@ -109,6 +112,7 @@ def write_feed(folder: Path, base_url: str, output: Path, podcast: Podcast = Pod
         write_atomic(output, xml)
     except OSError as exc:
         raise BatchError(f"cannot write the feed {output}: {exc.strerror}") from None
+    index.write_index(folder, podcast.title)
     return len(episodes)
 
 
@@ -176,6 +180,11 @@ def _audio_files(folder: Path) -> list[Path]:
     ]
 
 
+def _relative(folder: Path, path: Path) -> PurePosixPath:
+    """``path`` inside ``folder``, as the URL path it is served at."""
+    return PurePosixPath(path.relative_to(folder).as_posix())
+
+
 def _episode(folder: Path, path: Path) -> Episode | None:
     """``path`` as an episode, or None if it is not a bulletin broadcaster rendered."""
     manifest = _manifest(path)
@@ -189,7 +198,7 @@ def _episode(folder: Path, path: Path) -> Episode | None:
     title = str(manifest.get("title") or path.stem)
     station = manifest.get("station")
     return Episode(
-        PurePosixPath(path.relative_to(folder).as_posix()),
+        _relative(folder, path),
         title,
         _published(manifest.get("date"), stat.st_mtime),
         duration,
@@ -197,6 +206,7 @@ def _episode(folder: Path, path: Path) -> Episode | None:
         station if isinstance(station, str) else None,
         stat.st_size,
         kind[0],
+        _relative(folder, page) if (page := index.page_of(path)) else None,
     )
 
 
@@ -274,6 +284,8 @@ def _rss(episodes: list[Episode], base_url: str, self_path: PurePosixPath, podca
         entry = generator.add_entry(order="append")
         entry.title(episode.title)
         entry.guid(url, permalink=True)
+        if episode.page:
+            entry.link(href=url_of(base_url, episode.page))
         entry.pubDate(episode.published)
         entry.description(episode.description)
         entry.enclosure(url, str(episode.size), episode.type)

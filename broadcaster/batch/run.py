@@ -20,6 +20,7 @@ from typing import Protocol
 from broadcaster import dialects, files, render
 from broadcaster.batch import cache, feed, state
 from broadcaster.batch.files import write_atomic
+from broadcaster.batch.index import write_index
 from broadcaster.batch.naming import Template
 from broadcaster.batch.runners import Runner, open_runner
 from broadcaster.batch.sources import find_sources
@@ -180,8 +181,10 @@ def run_batch(batch: Batch, stop: Stop, progress: Progress | None = None) -> Sum
                     _run_locked(run, scripts, runner)
                 finally:
                     state.clear_staging(batch.out)
-                if batch.feed_url:
+                if batch.feed_url:  # the feed writes the index too
                     feed.write_feed(batch.out, batch.feed_url, batch.out / feed.FEED, batch.podcast)
+                else:
+                    write_index(batch.out)
     except BroadcasterError as exc:
         _summarise(run, scripts, started, str(exc))
         raise
