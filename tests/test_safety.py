@@ -226,7 +226,7 @@ def test_a_second_format_of_one_stem_does_not_take_the_first_ones_sidecars(tmp_p
     done = run_cli("render", str(source), "-o", str(out / "c.mp3"), "--no-music", "-q")
     assert done.returncode == 0, done.stderr
     first = listing(out)
-    assert sorted(first) == ["c.json", "c.mp3", "c.srt", "c.vtt"]
+    assert sorted(first) == ["c.html", "c.json", "c.mp3", "c.srt", "c.vtt"]
     manifest = json.loads(first["c.json"])
     assert manifest["audio"]["file"] == "c.mp3"
     assert manifest["audio"]["bytes"] == len(first["c.mp3"])
@@ -235,7 +235,7 @@ def test_a_second_format_of_one_stem_does_not_take_the_first_ones_sidecars(tmp_p
     assert listing(out) == first
     done = run_cli("render", str(source), "-o", str(out / "c.opus"), *QUIET, "-q")
     assert done.returncode == 0, done.stderr
-    assert sorted(listing(out)) == ["c.json", "c.mp3", "c.opus", "c.srt", "c.vtt"]
+    assert sorted(listing(out)) == ["c.html", "c.json", "c.mp3", "c.opus", "c.srt", "c.vtt"]
 
 
 @pytest.mark.parametrize(
@@ -498,6 +498,7 @@ def test_a_full_disk_is_one_error_and_leaves_nothing(tmp_path):
             done = run_cli(*args, "-o", str(disk / "b.mp3"))
             if done.returncode == 0:
                 assert sorted(p.name for p in disk.iterdir()) == [
+                    "b.html",
                     "b.json",
                     "b.mp3",
                     "b.srt",
@@ -507,7 +508,7 @@ def test_a_full_disk_is_one_error_and_leaves_nothing(tmp_path):
             one_error(done, "No space left on device")
             assert list(disk.iterdir()) == []
             errors.add(done.stderr.replace(f"{disk}/", "").split(":")[1].strip())
-    sidecar = {f"cannot write b.{kind}" for kind in ("vtt", "srt", "json")}
+    sidecar = {f"cannot write b.{kind}" for kind in ("vtt", "srt", "json", "html")}
     # The audio's own failure: Debian's ffmpeg 5.1 ends an MP3 cut short by ENOSPC with
     # status 0, and the tags cannot then be added; another ffmpeg may report it itself.
     audio = {"cannot write b.mp3", "ffmpeg failed to encode"}
