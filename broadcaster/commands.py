@@ -28,7 +28,7 @@ from broadcaster import (
 from broadcaster.casting import CASTS, default_voices_dir
 from broadcaster.cli import cli
 from broadcaster.dialects import DIALECTS
-from broadcaster.engines import NEURAL_INSTALL, get_engine
+from broadcaster.engines import NATURAL_INSTALL, NEURAL_INSTALL, get_engine
 from broadcaster.errors import BroadcasterError, EngineError
 from broadcaster.gender import person_key
 from broadcaster.script import ROLES
@@ -443,7 +443,8 @@ def voices(cast: str, as_json: bool, sample: str | None, output: Path, voices: P
 
 @cli.command()
 def doctor() -> None:
-    """Check eSpeak NG, ffmpeg and (if installed) the neural voices; exit 1 on a problem."""
+    """Check eSpeak NG, ffmpeg and (if installed) the neural and natural voices; exit 1 on a
+    problem."""
     problems = []
     try:
         info = get_engine().info
@@ -458,10 +459,11 @@ def doctor() -> None:
         click.echo(f"ffmpeg {export.ffmpeg_version(exe)}\n  binary:  {exe}")
     except BroadcasterError as exc:
         problems.append(str(exc))
-    try:
-        _neural_report()
-    except BroadcasterError as exc:
-        problems.append(str(exc))
+    for report in (_neural_report, _natural_report):
+        try:
+            report()
+        except BroadcasterError as exc:
+            problems.append(str(exc))
     if problems:
         raise click.ClickException("; ".join(problems))
     click.echo("All good.")
@@ -483,3 +485,18 @@ def _neural_report() -> None:
             f"  model:     {name} ({config.sample_rate} Hz, {speakers}, "
             f"eSpeak voice {config.espeak_voice})\n             {path}"
         )
+
+
+def _natural_report() -> None:
+    """The Kokoro model, joined and checked, and its voices; optional."""
+    try:
+        kokoro = engines.get("kokoro")
+    except EngineError:
+        click.echo(f"Natural voices: not installed ({NATURAL_INSTALL})")
+        return
+    providers = kokoro.session.get_providers()  # type: ignore[attr-defined]
+    click.echo(
+        f"Kokoro-82M v1.0 int8, joined from 4 parts: SHA-256 verified\n"
+        f"  sha256:    {kokoro.model_sha256}\n  providers: {', '.join(providers)}\n"  # type: ignore[attr-defined]
+        f"  voices:    {len(kokoro.voices())} in {kokoro.voice_folder}"  # type: ignore[attr-defined]
+    )
