@@ -494,9 +494,10 @@ def _natural_report() -> None:
     except EngineError:
         click.echo(f"Natural voices: not installed ({NATURAL_INSTALL})")
         return
+    # The session loads the model, which checks its hash.
     providers = kokoro.session.get_providers()  # type: ignore[attr-defined]
+    info = kokoro.info
     click.echo(
-        f"Kokoro-82M v1.0 int8, joined from 4 parts: SHA-256 verified\n"
-        f"  sha256:    {kokoro.model_sha256}\n  providers: {', '.join(providers)}\n"  # type: ignore[attr-defined]
-        f"  voices:    {len(kokoro.voices())} in {kokoro.voice_folder}"  # type: ignore[attr-defined]
+        f"{info.version} ({info.library})\n  model:     {info.source}: verified\n"
+        f"  providers: {', '.join(providers)}\n  voices:    {len(kokoro.voices())} in {info.data}"
     )

@@ -24,7 +24,14 @@ import numpy as np
 import onnxruntime
 
 from broadcaster.audio import AudioSegment
-from broadcaster.engines import NATURAL_INSTALL, EngineVoice, KokoroDelivery, get_engine, key_of
+from broadcaster.engines import (
+    NATURAL_INSTALL,
+    EngineInfo,
+    EngineVoice,
+    KokoroDelivery,
+    get_engine,
+    key_of,
+)
 from broadcaster.engines.piper import sentences
 from broadcaster.errors import EngineError, VoiceError
 
@@ -192,8 +199,6 @@ class KokoroEngine:
     """Kokoro voices: the model is loaded once per process (and again in a forked child)."""
 
     sample_rate = SAMPLE_RATE
-    model_sha256 = MODEL_SHA256
-    voice_folder = VOICES
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -224,6 +229,17 @@ class KokoroEngine:
     def voices(self) -> list[EngineVoice]:
         """The shipped voices, with accent (as language) and gender."""
         return [describe(name) for name in voice_names()]
+
+    def check_voice(self, voice: str) -> None:
+        """Raise VoiceError unless ``voice`` (``af_heart`` or ``kokoro:af_heart``) is shipped."""
+        self.voice(voice.removeprefix("kokoro:"))
+
+    @property
+    def info(self) -> EngineInfo:
+        """The runtime, the model's packages and hash, the voices' folder."""
+        source = f"{_package(next(iter(PARTS)))} ... -4, sha256 {MODEL_SHA256}"
+        runtime = f"onnxruntime {onnxruntime.__version__}"
+        return EngineInfo(runtime, source, str(VOICES), "Kokoro-82M v1.0 int8")
 
     def symbols(self, text: str, voice: Voice) -> list[str]:
         """``text`` as Kokoro symbols, one string per model call."""
