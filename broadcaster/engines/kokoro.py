@@ -167,7 +167,7 @@ def providers() -> list[str]:
 
 def _session() -> onnxruntime.InferenceSession:
     options = onnxruntime.SessionOptions()
-    options.log_severity_level = 3  # errors only: its warnings would reach stderr
+    options.log_severity_level = 4  # its errors would reach stderr: they become ours
     # Idle pool threads would spin for the next call while the mixer and ffmpeg want the
     # cores: measured on 2 loaded cores, 8.2 s of CPU per 6 s sentence spinning, 6.4 s not.
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
@@ -248,7 +248,7 @@ class KokoroEngine:
         found = [to_symbols(s, voice.espeak_voice, self.vocab) for s in sentences(clauses)]
         return [p for s in found for p in pieces(s) if p.strip(PAUSE_SYMBOLS)]
 
-    def run(self, symbols: str, voice: Voice, speed: float) -> np.ndarray:
+    def run(self, symbols: str, voice: Voice, speed: float, label: str) -> np.ndarray:
         """One call: symbols -> float audio at 24 kHz."""
         ids = [self.vocab[c] for c in symbols]
         inputs = {
@@ -256,7 +256,12 @@ class KokoroEngine:
             "style": voice.styles[min(len(ids), ROWS - 1)].reshape(1, STYLE),
             "speed": np.array([speed], dtype=np.float32),
         }
-        return self.session.run(None, inputs)[0].reshape(-1)
+        session = self.session
+        try:
+            return session.run(None, inputs)[0].reshape(-1)
+        except Exception as exc:  # onnxruntime raises its own untyped failures
+            reason = str(exc).strip().splitlines()[0][:200]
+            raise EngineError(f"{label}: the Kokoro model failed ({reason})") from None
 
     def synthesize(self, text: str, delivery: KokoroDelivery, label: str) -> AudioSegment:
         """Speak ``text``, call by call; ``label`` names the section in errors."""
@@ -267,7 +272,7 @@ class KokoroEngine:
                 f"{label}: the text yields no phonemes for {delivery.engine_voice}",
                 "check that the section has words the voice can read",
             )
-        audio = np.concatenate([self.run(c, voice, delivery.speed) for c in calls])
+        audio = np.concatenate([self.run(c, voice, delivery.speed, label) for c in calls])
         pcm = (np.clip(audio * delivery.volume, -1.0, 1.0) * 32767).astype("<i2").tobytes()
         return AudioSegment(pcm, sample_width=2, frame_rate=SAMPLE_RATE, channels=1)
 
