@@ -94,7 +94,7 @@ class KokoroDelivery:
 
     engine: ClassVar[str] = "kokoro"
     voice: str
-    """A shipped voice, e.g. ``af_heart`` (American woman) or ``bm_george`` (British man)."""
+    """A shipped voice, e.g. ``af_heart`` (American woman) or ``bm_fable`` (British man)."""
     speed: float = 1.0
     """Pace: above 1 is faster."""
     volume: float = 1.0
