@@ -492,6 +492,8 @@ def _natural_report() -> None:
     try:
         kokoro = engines.get("kokoro")
     except EngineError:
+        kokoro = None
+    if kokoro is None or not kokoro.installed():  # type: ignore[attr-defined]
         click.echo(f"Natural voices: not installed ({NATURAL_INSTALL})")
         return
     # The session loads the model, which checks its hash.

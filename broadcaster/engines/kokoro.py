@@ -226,6 +226,16 @@ class KokoroEngine:
             self._voices[name] = read_voice(name)
         return self._voices[name]
 
+    def installed(self) -> bool:
+        """Whether any part of the model is installed (the natural extra, perhaps broken)."""
+        for module in PARTS:
+            try:
+                resources.files(module)
+            except ModuleNotFoundError:
+                continue
+            return True
+        return False
+
     def voices(self) -> list[EngineVoice]:
         """The shipped voices, with accent (as language) and gender."""
         return [describe(name) for name in voice_names()]
