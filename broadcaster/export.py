@@ -191,6 +191,11 @@ def check_target(target: Path, fmt: Format) -> None:
     """Fail early if ``target`` cannot be written: a directory, a device or a pipe, an
     unwritable folder, or a name whose extension says another format than ``fmt``."""
     check_extension(target, fmt)
+    if len(os.fsencode(target.name)) > files.MAX_NAME:  # Path.is_dir() would raise
+        raise ExportError(
+            f"{target.name[:40]}...: a file name over {files.MAX_NAME} bytes",
+            "choose a shorter output name",
+        )
     if target.is_dir():
         raise ExportError(f"{target} is a directory", "give a file name such as out.mp3")
     if target.exists() and not target.is_file():  # renaming over it would replace a device

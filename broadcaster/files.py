@@ -41,6 +41,9 @@ SCRATCH_GRACE_S = 60
 """A scratch folder is stale once untouched for this long: one lives about a second while
 its ffmpeg writes, and its name cannot say whose it is."""
 FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+MAX_NAME = 230
+"""Longest a file or folder name we write may be, in bytes: file systems take 255, and a
+name must leave room for its temporaries (``.NAME.PID-XXXXXXXX.part``) and its sidecars'."""
 
 
 def _temporary(target: Path, suffix: str) -> Path:

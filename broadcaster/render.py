@@ -259,7 +259,7 @@ def check_outputs(source: str | None, output: Path, kinds: tuple[str, ...]) -> N
         raise ExportError(
             f"the sidecars beside {output} are {output.parent / owner}'s: "
             "rendering would replace them",
-            "give this render another name with -o, or --sidecars none",
+            "give this render another name (-o; in a batch, --name), or --sidecars none",
         )
 
 

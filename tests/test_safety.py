@@ -558,3 +558,45 @@ def test_an_output_that_is_a_pipe_or_a_device_is_refused(tmp_path):
     one_error(done, f"{fifo} is not a regular file (give a file name, or -o - for standard output)")
     assert fifo.is_fifo()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe.mp3", "s.txt"]
+
+
+def test_a_batch_never_renders_over_its_own_transcript(tmp_path):
+    """``batch src --out src --name "{stem}.txt"`` used to replace the transcript with its
+    audio; the bulletin now fails as a render does, and the transcript stays."""
+    (tmp_path / "src").mkdir()
+    source = script(tmp_path / "src", SHORT, "a.txt")
+    before = source.read_bytes()
+    args = ("batch", str(source.parent), "--out", str(source.parent), "--format", "mp3")
+    done = run_cli(*args, "--name", "{stem}.txt", "--cache-dir", str(tmp_path / "cache"))
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert "is the transcript itself" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+    assert source.read_bytes() == before
+
+
+def shown(folder: Path) -> dict[str, bytes]:
+    """The bulletins' files in ``folder`` (not the batch's own ``.broadcaster``; the
+    archive's index.html is named, not compared: a run writes it anew)."""
+    found = {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+    return found | {"index.html": b""} if "index.html" in found else found
+
+
+def test_a_batch_in_a_second_format_does_not_take_the_first_ones_sidecars(tmp_path):
+    (tmp_path / "src").mkdir()
+    source = script(tmp_path / "src", SHORT, "a.txt")
+    out, cache = tmp_path / "out", ("--cache-dir", str(tmp_path / "cache"))
+    done = run_cli("batch", str(source.parent), "--out", str(out), *cache)
+    assert done.returncode == 0, done.stderr
+    first = shown(out)
+    assert sorted(first) == ["a.html", "a.json", "a.mp3", "a.srt", "a.vtt", "index.html"]
+    done = run_cli("batch", str(source.parent), "--out", str(out), "--format", "opus", *cache)
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert "the sidecars beside" in done.stderr and "Traceback" not in done.stderr
+    assert shown(out) == first
+
+
+def test_an_output_name_too_long_for_the_file_system_is_one_error(tmp_path):
+    source = script(tmp_path, SHORT)
+    done = run_cli("render", str(source), "-o", str(tmp_path / ("y" * 300 + ".mp3")), *QUIET)
+    one_error(done, "a file name over 230 bytes")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.txt"]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from broadcaster.errors import BatchError
+from broadcaster.files import MAX_NAME
 
 FIELDS = ("date", "stem", "station", "title", "ext")
 """The fields a template may use."""
@@ -18,9 +19,6 @@ UNSAFE = re.compile(r"[^\w .,()&'+-]")
 """Anything but letters, digits and a little punctuation: never a path separator."""
 MAX_FIELD = 80
 """Longest a field's value may be in a name."""
-MAX_NAME = 230
-"""Longest a file or folder name made may be, in bytes: file systems take 255, and a name
-must leave room for its temporary files (``.NAME.XXXXXXXX.part``) and its sidecars'."""
 
 
 @dataclass(frozen=True)

@@ -242,6 +242,10 @@ def _plan(batch: Batch, script: Path, folder: Path, names: dict[str, Path]) -> I
     duration = None if batch.force else state.current(batch.out, relative, made_from)
     if duration is not None:
         return Item(script, "skipped", output, duration)
+    try:  # as a render does: never the transcript, nor another audio file's sidecars
+        render.check_outputs(str(script), output, batch.options.sidecars)
+    except BroadcasterError as exc:
+        return Item(script, "failed", output, error=str(exc))
     staged = folder / PurePosixPath(relative).name
     return _Pending(script, relative, made_from, Task(script, staged, batch.options, batch.cache))
 
