@@ -198,7 +198,7 @@ class EspeakEngine:
             # eSpeak sets "en-us+nosuch" without complaint, reading it as plain en-us.
             raise VoiceError(
                 f"unknown voice variant {variant!r} in {voice!r}",
-                "variants include m1-m7, f1-f5 and others in espeak-ng-data/voices/!v",
+                "`broadcaster voices` lists them: f1-f5 women, m1-m8 men, and others",
             )
         if self._settable(voice):
             return
