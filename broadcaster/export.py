@@ -184,7 +184,13 @@ def ffmpeg_version(exe: str) -> str:
         raise ExportError(
             f"ffmpeg at {exe} does not run: {exc}", "install ffmpeg or `pip install imageio-ffmpeg`"
         ) from None
-    return out.split("\n", 1)[0].removeprefix("ffmpeg version ").split(" Copyright")[0]
+    first = out.split("\n", 1)[0]
+    if not first.startswith("ffmpeg version "):  # BROADCASTER_FFMPEG=/bin/true "ran"
+        raise ExportError(
+            f"{exe} is not ffmpeg: `{exe} -version` says {first[:60]!r}",
+            "install ffmpeg or `pip install imageio-ffmpeg`",
+        )
+    return first.removeprefix("ffmpeg version ").split(" Copyright")[0]
 
 
 def check_target(target: Path, fmt: Format) -> None:

@@ -154,6 +154,12 @@ def test_no_ffmpeg(tmp_path):
     assert done.stdout.startswith("eSpeak NG ")
 
 
+def test_a_program_that_is_not_ffmpeg(tmp_path):
+    # /bin/true runs and says nothing: doctor said "All good." and render failed later.
+    done = run_cli("doctor", env={"BROADCASTER_FFMPEG": "/bin/true"})
+    check_failure(done, says="/bin/true is not ffmpeg: `/bin/true -version` says ''", quiet=False)
+
+
 def test_no_ffmpeg_anywhere(tmp_path):
     env = {"PATH": str(tmp_path), "IMAGEIO_FFMPEG_EXE": str(tmp_path / "missing")}
     check_failure(render(tmp_path, KBS, env=env), says="no ffmpeg found")
