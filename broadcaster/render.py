@@ -37,7 +37,7 @@ from broadcaster.lexicon import load_lexicon
 from broadcaster.music import Music
 from broadcaster.reading import STDIN, read_transcript
 from broadcaster.script import Bulletin, Segment, Story
-from broadcaster.sentences import sentences
+from broadcaster.sentences import as_written, sentences
 from broadcaster.speech import speakable, unglued
 
 MAX_SPOKEN_CHARS = 300_000
@@ -289,10 +289,9 @@ def synthesize(
         # The engine that reads this delivery, unless ``engine`` answers for every kind
         # (the batch's clip cache).
         reader = engine if getattr(engine, "routes", False) else engine_for(delivery)
-        # Captions show the words as written ("Kyiv", not the lexicon's "Keev") whenever
-        # the written text has as many sentences as were spoken.
+        # Captions show the words as written ("Kyiv", not the lexicon's "Keev").
         written = [w for w in sentences(unglued(segment.text)) if WORD.search(w)]
-        captions = written if len(written) == len(said) else said
+        captions = as_written(written, said)
         continues = previous is not None and (previous.role, previous.speaker) == (
             segment.role,
             segment.speaker,

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from broadcaster import captions, mix, sidecars
+from broadcaster.sentences import as_written
 from tests.conftest import KBS, decode, run_cli
 from tests.listening import samples
 
@@ -280,3 +281,41 @@ def test_pauses_are_found_below_the_voice_not_below_a_fixed_level():
     assert len(found) == 1
     (start, end), frame = found[0], 0.01
     assert start == pytest.approx(2 + 0.05, abs=frame) and end == pytest.approx(2.25, abs=frame)
+
+
+def test_captions_keep_the_written_words_when_the_sentences_split_otherwise(tmp_path):
+    # "Approx." ends a written sentence but not a spoken one ("Approximately 1,200 ..."):
+    # the whole segment's captions used to fall back to the spoken forms ("Hong-chun-goon",
+    # "July 19th, 20 26").
+    written = (
+        "In Hongcheon-gun, a 12 km stretch of road is still closed. "
+        "Approx. 1,200 residents spent 19 July 2026 in school gyms."
+    )
+    script = tmp_path / "w.txt"
+    script.write_text(f"Anchor: {written}\n", encoding="utf-8")
+    done = run_cli("render", str(script), "-o", str(tmp_path / "w.wav"), "--no-music")
+    assert done.returncode == 0, done.stderr
+    vtt = webvtt.read(str(tmp_path / "w.vtt"))
+    assert " ".join(c.text.replace("\n", " ") for c in vtt) == written
+    manifest = json.loads((tmp_path / "w.json").read_text(encoding="utf-8"))
+    shown = [s["text"] for s in manifest["segments"][0]["sentences"]]
+    assert shown == [
+        "In Hongcheon-gun, a 12 km stretch of road is still closed.",
+        "Approx. 1,200 residents spent 19 July 2026 in school gyms.",
+    ]
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(
+    st.lists(st.lists(st.sampled_from(["a", "bb", "c."]), min_size=1, max_size=8), min_size=1),
+    st.lists(st.integers(1, 12), min_size=1, max_size=12),
+)
+def test_written_words_are_shared_out_whole_and_in_order(written, said_lengths):
+    written_sentences = [" ".join(words) for words in written]
+    said = [" ".join(["x"] * n) for n in said_lengths]
+    shown = as_written(written_sentences, said)
+    assert len(shown) == len(said)
+    words = [w for words in written for w in words]
+    if len(words) >= len(said):
+        assert " ".join(shown).split() == words
+        assert all(piece for piece in shown)  # every said sentence has a caption
