@@ -22,8 +22,9 @@ from typing import TypeVar
 
 import numpy as np
 
-from broadcaster import dialects, export, files, gender, loudness, mix, music, pauses, sidecars
-from broadcaster.casting import (
+from broadcaster import dialects
+from broadcaster.cast import gender
+from broadcaster.cast.casting import (
     VoiceProfile,
     cast,
     default_voices_dir,
@@ -31,14 +32,17 @@ from broadcaster.casting import (
     load_profiles,
     with_overrides,
 )
+from broadcaster.dialects import pauses
+from broadcaster.dialects.reading import STDIN, read_transcript
 from broadcaster.engines import Engine, engine_for
 from broadcaster.errors import ExportError, InputError
-from broadcaster.lexicon import load_lexicon
-from broadcaster.music import Music
-from broadcaster.reading import STDIN, read_transcript
+from broadcaster.output import export, files, sidecars
 from broadcaster.script import Bulletin, Segment, Story
-from broadcaster.sentences import as_written, sentences
-from broadcaster.speech import speakable, unglued
+from broadcaster.sound import loudness, mix, music
+from broadcaster.sound.music import Music
+from broadcaster.text.lexicon import load_lexicon
+from broadcaster.text.sentences import as_written, sentences
+from broadcaster.text.speech import speakable, unglued
 
 MAX_SPOKEN_CHARS = 300_000
 """Longest bulletin rendered (about 6 hours): a sanity limit, not a memory one."""

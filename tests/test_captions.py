@@ -13,8 +13,9 @@ import webvtt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from broadcaster import captions, mix, sidecars
-from broadcaster.sentences import as_written
+from broadcaster.output import captions, sidecars
+from broadcaster.sound import mix
+from broadcaster.text.sentences import as_written
 from tests.conftest import KBS, decode, run_cli
 from tests.listening import samples
 

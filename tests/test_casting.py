@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from broadcaster.casting import cast, default_voices_dir, load_pins, load_profiles, with_overrides
+from broadcaster.cast.casting import (
+    cast,
+    default_voices_dir,
+    load_pins,
+    load_profiles,
+    with_overrides,
+)
 from broadcaster.errors import VoiceError
 from broadcaster.script import Bulletin, Segment, Story
 
@@ -101,7 +107,7 @@ FIRST_NAMES = {"Helen": 0.99, "Walter": 0.01, "Sam": 0.8, "Jiwon": 0.73, "Seoyeo
 
 
 def guesses(text_segments, pinned=None):
-    from broadcaster.gender import infer
+    from broadcaster.cast.gender import infer
 
     stories = (Story(None, tuple(Segment(r, s, t) for r, s, t in text_segments)),)
     bulletin = Bulletin("test", None, None, None, stories)
@@ -150,14 +156,14 @@ def test_pinned_gender_wins():
 
 
 def test_real_names_dataset_covers_common_names():
-    from broadcaster.names import female_share
+    from broadcaster.cast.names import female_share
 
     assert female_share("Helen") > 0.9 and female_share("Walter") < 0.1
     assert female_share("Seoyeon") > 0.8 and female_share("Taeho") < 0.2
 
 
 def test_casting_gives_women_female_voices_and_men_male(profiles):
-    from broadcaster.gender import Guess
+    from broadcaster.cast.gender import Guess
 
     people = [("Ana Lima", "female"), ("Ben Cho", "male"), ("Cara Diaz", "female"),
               ("Dev Rao", "male"), ("Eve Park", "female")]  # fmt: skip
@@ -171,7 +177,7 @@ def test_casting_gives_women_female_voices_and_men_male(profiles):
 
 
 def test_casting_by_gender_is_deterministic(profiles):
-    from broadcaster.gender import Guess
+    from broadcaster.cast.gender import Guess
 
     genders = {"ana lima": Guess("female", "t"), "ben cho": Guess("male", "t")}
     b = bulletin([("anchor", None), ("reporter", "Ana Lima"), ("soundbite", "Ben Cho")])

@@ -17,16 +17,17 @@ import mutagen
 import numpy as np
 import pytest
 
-from broadcaster import cli, export, files
-from broadcaster.export import FFMPEG_ENV
+from broadcaster import cli
+from broadcaster.output import export, files
+from broadcaster.output.export import FFMPEG_ENV
 from tests.conftest import KBS, ROOT, run_cli
 from tests.listening import ebur128
 
 
 def test_every_command_is_mapped_to_the_module_that_defines_it():
     # Each module adds its commands to the group when imported.
-    import broadcaster.cli_batch
-    import broadcaster.commands  # noqa: F401
+    import broadcaster.cli.batch
+    import broadcaster.cli.commands  # noqa: F401
 
     assert set(cli.cli.commands) == set(cli.COMMANDS)
     for name, module in cli.COMMANDS.items():
@@ -42,7 +43,7 @@ def test_version_loads_no_command_and_no_audio_stack():
         "        cli.main(args, prog_name='broadcaster')\n"
         "    except SystemExit as exit:\n"
         "        assert exit.code == 0, exit.code\n"
-        "heavy = {'numpy', 'pyttsx3', 'broadcaster.commands', 'broadcaster.cli_batch'}\n"
+        "heavy = {'numpy', 'pyttsx3', 'broadcaster.cli.commands', 'broadcaster.cli.batch'}\n"
         "heavy &= set(sys.modules)\n"
         "print('loaded:', sorted(heavy))\n"
     )

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from broadcaster.casting import default_voices_dir, load_profiles
+from broadcaster.cast.casting import default_voices_dir, load_profiles
 from broadcaster.engines import Delivery
 from broadcaster.engines.espeak import SAMPLE_RATE
 from broadcaster.errors import EngineError, VoiceError

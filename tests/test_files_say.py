@@ -13,8 +13,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from broadcaster import export, mix, render
-from broadcaster.export import find_ffmpeg
+from broadcaster import render
+from broadcaster.output import export
+from broadcaster.output.export import find_ffmpeg
+from broadcaster.sound import mix
 from tests.conftest import EXAMPLES, KBS, decode, run_cli
 from tests.listening import ebur128
 

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from broadcaster import korean
-from broadcaster.korean import respell, syllables
-from broadcaster.lexicon import Lexicon, load_lexicon
-from broadcaster.speech import speakable
+from broadcaster.text import korean
+from broadcaster.text.korean import respell, syllables
+from broadcaster.text.lexicon import Lexicon, load_lexicon
+from broadcaster.text.speech import speakable
 
 SHIPPED_LEXICON = Path(__file__).resolve().parent.parent / "voices" / "lexicon.toml"
 

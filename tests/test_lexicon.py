@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from broadcaster.errors import VoiceError
-from broadcaster.lexicon import Lexicon, load_lexicon
-from broadcaster.speech import speakable
+from broadcaster.text.lexicon import Lexicon, load_lexicon
+from broadcaster.text.speech import speakable
 
 SHIPPED = Path(__file__).resolve().parent.parent / "voices" / "lexicon.toml"
 PROFILES = {"anchor", "reporter", "soundbite"}
@@ -194,7 +194,7 @@ def test_voice_sections_reach_the_spoken_text_through_prepare(tmp_path: Path, en
     """A [voice.X] entry changes what profile X says in a real render's preparation."""
     import shutil
 
-    from broadcaster.casting import default_voices_dir
+    from broadcaster.cast.casting import default_voices_dir
     from broadcaster.render import Options, prepare
     from tests.conftest import KBS
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from broadcaster import mix
 from broadcaster.engines import Delivery
+from broadcaster.sound import mix
 from tests.conftest import EXAMPLES, ROOT, decode, run_cli
 from tests.listening import median_f0, silent_runs
 
@@ -40,7 +40,7 @@ def _libraries() -> list:
 PROFILES_SCRIPT = textwrap.dedent(
     """
     import json, sys
-    from broadcaster.casting import default_voices_dir, load_profiles
+    from broadcaster.cast.casting import default_voices_dir, load_profiles
     from broadcaster.engines import get_engine
     from tests.listening import median_f0
     engine = get_engine()
@@ -101,7 +101,7 @@ def two_reporters(tmp_path_factory):
 
 def test_each_section_speaks_in_its_cast_voice(two_reporters, engine):
     """Per-section pitch in the decoded render matches the profile cast for it."""
-    from broadcaster.casting import default_voices_dir, load_profiles
+    from broadcaster.cast.casting import default_voices_dir, load_profiles
 
     pcm, manifest, _ = two_reporters
     profiles = {p.name: p for p in load_profiles(default_voices_dir(), engine)}

@@ -8,8 +8,8 @@ import subprocess
 import numpy as np
 import pytest
 
-from broadcaster import loudness
-from broadcaster.export import find_ffmpeg
+from broadcaster.output.export import find_ffmpeg
+from broadcaster.sound import loudness
 
 RATE = 22050
 

@@ -21,12 +21,12 @@ import numpy as np
 import pytest
 
 from broadcaster import engines
-from broadcaster.casting import cast, default_voices_dir, load_profiles
+from broadcaster.cast.casting import cast, default_voices_dir, load_profiles
+from broadcaster.cast.gender import Guess
 from broadcaster.engines import KokoroDelivery, get_engine, kokoro
 from broadcaster.engines.piper import sentences
 from broadcaster.errors import EngineError, VoiceError
-from broadcaster.export import find_ffmpeg
-from broadcaster.gender import Guess
+from broadcaster.output.export import find_ffmpeg
 from broadcaster.script import Bulletin, Segment, Story
 from tests.conftest import EXAMPLES, ROOT, decode, run_cli
 from tests.listening import ebur128, median_f0, samples

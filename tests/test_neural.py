@@ -14,7 +14,7 @@ import pytest
 from mutagen.id3 import ID3
 
 from broadcaster import engines, render
-from broadcaster.casting import default_voices_dir, load_profiles
+from broadcaster.cast.casting import default_voices_dir, load_profiles
 from broadcaster.engines import PiperDelivery
 from broadcaster.engines.piper import shift_pitch
 from broadcaster.errors import EngineError, VoiceError

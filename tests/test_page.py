@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from broadcaster import page, render
+from broadcaster import render
 from broadcaster.batch.index import write_index
+from broadcaster.output import page
 from tests.batching import batch, write_bulletins
 from tests.conftest import EXAMPLES, KBS, ROOT, run_cli
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from broadcaster.dialects.reading import read_transcript
 from broadcaster.errors import InputError
-from broadcaster.reading import read_transcript
 
 TEXT = "Anchor: The café in Zürich – “famous” – opened.\nSeñor Müller reports.\n"
 KOREAN = (

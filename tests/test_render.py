@@ -14,8 +14,8 @@ import pytest
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
-from broadcaster import mix
-from broadcaster.export import find_ffmpeg
+from broadcaster.output.export import find_ffmpeg
+from broadcaster.sound import mix
 from tests.conftest import EXAMPLES, KBS, decode, run_cli
 from tests.listening import ebur128, silent_runs
 
@@ -59,7 +59,7 @@ def test_duration_is_the_sum_of_its_parts(corpus):
         s["end_s"] - s["start_s"] for seg in manifest["segments"] for s in seg["sentences"]
     )
     sentence_gaps = sum(len(seg["sentences"]) - 1 for seg in manifest["segments"])
-    from broadcaster.music import generated
+    from broadcaster.sound.music import generated
 
     stings = generated("sting-open", mix.RATE).size + generated("sting-close", mix.RATE).size
     expected = (
@@ -365,7 +365,7 @@ def test_voices_only_is_shorter_by_the_music(tmp_path, harbour):
     out = tmp_path / "v.wav"
     done = run_cli("render", str(script), "-o", str(out), "--no-music", "--json")
     assert done.returncode == 0, done.stderr
-    from broadcaster.music import generated
+    from broadcaster.sound.music import generated
 
     music = sum(generated(k, mix.RATE).size for k in ("sting-open", "sting-close", "transition"))
     pauses = mix.Pauses()
@@ -408,7 +408,7 @@ def test_voices_sample_renders_every_profile(tmp_path):
 
 
 def test_times_are_rounded_before_they_are_split():
-    from broadcaster.commands import _minutes
+    from broadcaster.cli.commands import _minutes
 
     assert [_minutes(s) for s in (0, 9.94, 59.96, 61.04, 3599.99)] == [
         "0:00.0", "0:09.9", "1:00.0", "1:01.0", "60:00.0"

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from broadcaster import files
-from broadcaster.export import find_ffmpeg
+from broadcaster.output import files
+from broadcaster.output.export import find_ffmpeg
 from tests.conftest import KBS, ROOT, run_cli
 
 HEAD = "---\ntitle: River news\n---\n"
@@ -341,7 +341,7 @@ import os, signal, sys, tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from broadcaster import files
+from broadcaster.output import files
 
 folder, at = Path(sys.argv[1]), int(sys.argv[2])
 calls = 0

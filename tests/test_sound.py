@@ -8,8 +8,9 @@ import subprocess
 import numpy as np
 import pytest
 
-from broadcaster import dialects, pauses
-from broadcaster.export import find_ffmpeg
+from broadcaster import dialects
+from broadcaster.dialects import pauses
+from broadcaster.output.export import find_ffmpeg
 from tests.conftest import EXAMPLES, decode, run_cli
 from tests.listening import samples
 
@@ -58,8 +59,8 @@ def _render(tmp_path, name: str, *extra: str) -> dict:
 
 
 def test_the_users_own_stings_replace_ours(tmp_path, bell):
-    from broadcaster.mix import RATE as MIX_RATE
-    from broadcaster.music import generated
+    from broadcaster.sound.mix import RATE as MIX_RATE
+    from broadcaster.sound.music import generated
 
     ours = _render(tmp_path, "ours")
     theirs = _render(tmp_path, "theirs", "--sting-open", str(bell), "--sting-close", str(bell))
@@ -75,7 +76,7 @@ def test_the_users_own_stings_replace_ours(tmp_path, bell):
 def test_a_cast_folder_brings_its_own_transition(tmp_path, bell):
     import shutil
 
-    from broadcaster.casting import default_voices_dir
+    from broadcaster.cast.casting import default_voices_dir
 
     folder = tmp_path / "cast"
     shutil.copytree(default_voices_dir(), folder)
@@ -140,7 +141,7 @@ def test_each_interviewee_on_target_however_loud_their_voice(tmp_path):
     file (with one history for the role, the quiet one came out at -33 LUFS)."""
     import shutil
 
-    from broadcaster.casting import default_voices_dir
+    from broadcaster.cast.casting import default_voices_dir
     from tests.listening import ebur128
 
     cast = tmp_path / "cast"

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from broadcaster.lexicon import load_lexicon
-from broadcaster.speech import MONTH_NAMES, RULES, Rule, said_as_word, speakable
+from broadcaster.text.lexicon import load_lexicon
+from broadcaster.text.speech import MONTH_NAMES, RULES, Rule, said_as_word, speakable
 
 SHIPPED_LEXICON = Path(__file__).resolve().parent.parent / "voices" / "lexicon.toml"
 PROFILES = {"anchor", "reporter", "soundbite"}

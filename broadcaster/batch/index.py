@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from broadcaster.batch.files import write_atomic
 from broadcaster.errors import BatchError
-from broadcaster.page import BASE_STYLE, GENERATOR, clock, document
+from broadcaster.output.page import BASE_STYLE, GENERATOR, clock, document
 
 INDEX = "index.html"
 """The index's name inside the folder."""

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from broadcaster.errors import BatchError
-from broadcaster.files import MAX_NAME
+from broadcaster.output.files import MAX_NAME
 
 FIELDS = ("date", "stem", "station", "title", "ext")
 """The fields a template may use."""

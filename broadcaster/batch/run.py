@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
-from broadcaster import dialects, files, render
+from broadcaster import dialects, render
 from broadcaster.batch import cache, feed, state
 from broadcaster.batch.files import write_atomic
 from broadcaster.batch.index import write_index
@@ -25,8 +25,9 @@ from broadcaster.batch.naming import Template
 from broadcaster.batch.runners import Runner, open_runner
 from broadcaster.batch.sources import find_sources
 from broadcaster.batch.worker import Outcome, Task
+from broadcaster.dialects.reading import read_transcript
 from broadcaster.errors import BatchError, BroadcasterError
-from broadcaster.reading import read_transcript
+from broadcaster.output import files
 
 POLL_S = 0.25
 """How often the loop looks for a stop request while workers are busy."""

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from broadcaster import __version__
 from broadcaster.batch.files import write_atomic
-from broadcaster.casting import default_voices_dir
+from broadcaster.cast.casting import default_voices_dir
 from broadcaster.errors import BatchError
 from broadcaster.render import Options
 

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from broadcaster import engines
+from broadcaster.cast.gender import GENDERS, Guess, person_key
 from broadcaster.engines import AnyDelivery, Delivery, KokoroDelivery, PiperDelivery
 from broadcaster.errors import VoiceError
-from broadcaster.gender import GENDERS, Guess, person_key
 from broadcaster.script import ROLES, Bulletin, Segment
 from broadcaster.tomlfile import read_toml
 
@@ -96,7 +96,7 @@ def default_voices_dir(cast: str = "default") -> Path:
     """
     if cast == "default" and os.environ.get(VOICES_ENV):
         return Path(os.environ[VOICES_ENV])
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # the package
     shipped = here / CASTS[cast]
     return shipped if shipped.is_dir() else here.parent / CASTS[cast]
 

@@ -225,7 +225,7 @@ def _from_name(name: str, first_names) -> Guess:
     if first is None:
         return Guess(None, "no first name")
     if first_names is None:
-        from broadcaster.names import female_share as first_names
+        from broadcaster.cast.names import female_share as first_names
     share = first_names(first)
     if share is None:
         return Guess(None, f"first name {first!r} not in names-dataset")

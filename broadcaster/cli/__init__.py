@@ -20,15 +20,15 @@ from broadcaster import __version__
 from broadcaster.errors import BroadcasterError
 
 COMMANDS = {
-    "render": "broadcaster.commands",
-    "preview": "broadcaster.commands",
-    "inspect": "broadcaster.commands",
-    "voices": "broadcaster.commands",
-    "doctor": "broadcaster.commands",
-    "batch": "broadcaster.cli_batch",
-    "schedule": "broadcaster.cli_batch",
-    "cache": "broadcaster.cli_batch",
-    "feed": "broadcaster.cli_batch",
+    "render": "broadcaster.cli.commands",
+    "preview": "broadcaster.cli.commands",
+    "inspect": "broadcaster.cli.commands",
+    "voices": "broadcaster.cli.commands",
+    "doctor": "broadcaster.cli.commands",
+    "batch": "broadcaster.cli.batch",
+    "schedule": "broadcaster.cli.batch",
+    "cache": "broadcaster.cli.batch",
+    "feed": "broadcaster.cli.batch",
 }
 """Each command and the module that defines it (and adds it to :data:`cli`)."""
 

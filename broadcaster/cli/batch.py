@@ -1,6 +1,6 @@
 """Command line for many bulletins: ``batch``, ``schedule``, ``cache info|clear``, ``feed``.
 
-Registered on the main group by ``cli.py`` (import that module, not this one first): the
+Registered on the main group by ``cli/__init__.py`` (import that package, not this one first): the
 commands reuse its render options, so a render option added there is one decorator here.
 """
 
@@ -21,7 +21,7 @@ from broadcaster.batch import feed as feeds
 from broadcaster.batch import naming, runners, schedule
 from broadcaster.batch import run as runs
 from broadcaster.cli import cli
-from broadcaster.commands import (
+from broadcaster.cli.commands import (
     FILE,
     JSON,
     checked,

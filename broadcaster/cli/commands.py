@@ -15,24 +15,16 @@ from pathlib import Path
 
 import click
 
-from broadcaster import (
-    engines,
-    export,
-    files,
-    loudness,
-    mix,
-    music,
-    players,
-    render,
-    sidecars,
-)
-from broadcaster.casting import CASTS, default_voices_dir
-from broadcaster.cli import cli
+from broadcaster import engines, render
+from broadcaster.cast.casting import CASTS, default_voices_dir
+from broadcaster.cast.gender import person_key
+from broadcaster.cli import cli, players
 from broadcaster.dialects import DIALECTS
 from broadcaster.engines import NATURAL_INSTALL, NEURAL_INSTALL, get_engine
 from broadcaster.errors import BroadcasterError, EngineError
-from broadcaster.gender import person_key
+from broadcaster.output import export, files, sidecars
 from broadcaster.script import ROLES
+from broadcaster.sound import loudness, mix, music
 
 FILE = click.Path(path_type=Path)
 VOICES = click.option(

@@ -42,7 +42,7 @@ def detect(text: str) -> str | None:
 
 def parse(text: str) -> Bulletin:
     """Front matter, ``##`` stories, ``role [Name] [(title)]:`` turns (``[pause Ns]``
-    markers stay in the text: broadcaster.pauses makes them silence, in every dialect)."""
+    markers stay in the text: broadcaster.dialects.pauses makes them silence, in every dialect)."""
     builder = Builder()
     meta: dict[str, str] = {}
     front = FRONT.match(text)

@@ -311,7 +311,7 @@ class PiperEngine:
 
 def shift_pitch(clip: AudioSegment, semitones: float, label: str) -> AudioSegment:
     """``clip`` moved by ``semitones`` at the same duration (ffmpeg's rubberband filter)."""
-    from broadcaster.export import find_ffmpeg
+    from broadcaster.output.export import find_ffmpeg
 
     rate = clip.frame_rate
     fmt = ["-f", "s16le", "-ar", str(rate), "-ac", "1"]
@@ -335,6 +335,6 @@ def shift_pitch(clip: AudioSegment, semitones: float, label: str) -> AudioSegmen
 
 
 def _ffmpeg_version() -> str:
-    from broadcaster.export import ffmpeg_version, find_ffmpeg
+    from broadcaster.output.export import ffmpeg_version, find_ffmpeg
 
     return ffmpeg_version(find_ffmpeg())

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from itertools import pairwise
 
-from broadcaster.mix import Cue, Timeline
+from broadcaster.sound.mix import Cue, Timeline
 
 LINE_CHARS = 42
 LINES = 2

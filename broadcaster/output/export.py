@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from broadcaster import files
 from broadcaster.errors import ExportError
+from broadcaster.output import files
 
 FFMPEG_ENV = "BROADCASTER_FFMPEG"
 """Path of an ffmpeg to use instead of the one on PATH or in imageio-ffmpeg."""
@@ -302,7 +302,7 @@ def codec_loss(samples: np.ndarray, rate: int, enc: Encoding) -> float:
     """How many LU quieter ``samples`` come back after a round trip through ``enc``'s
     codec, measured at the file's rate as a listener's meter reads it (resampled back, MP3
     measured 0.04 LU less) (0 for a lossless format or a silent excerpt)."""
-    from broadcaster import loudness
+    from broadcaster.sound import loudness
 
     before = loudness.loudness(samples, rate)
     if not enc.bitrate or before == loudness.SILENT:

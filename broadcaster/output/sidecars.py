@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from broadcaster import files, page
-from broadcaster.captions import captions
-from broadcaster.export import clock
-from broadcaster.mix import Timeline
+from broadcaster.output import files, page
+from broadcaster.output.captions import captions
+from broadcaster.output.export import clock
 from broadcaster.script import Bulletin
+from broadcaster.sound.mix import Timeline
 
 KINDS = ("vtt", "srt", "json", "html")
 
@@ -20,7 +20,7 @@ def _ms(seconds: float) -> int:
 
 
 def webvtt(timeline: Timeline) -> str:
-    """The captions (:mod:`broadcaster.captions`), each with a ``<v Speaker>`` voice span."""
+    """The captions (:mod:`broadcaster.output.captions`), each with a ``<v Speaker>`` voice span."""
     lines = ["WEBVTT", ""]
     for cue in captions(timeline):
         lines += [

@@ -22,7 +22,7 @@ from itertools import chain
 
 import numpy as np
 
-from broadcaster import loudness
+from broadcaster.sound import loudness
 
 RATE = 22050
 """The programme's sample rate (eSpeak's own): the encoder converts to the output's."""

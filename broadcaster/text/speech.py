@@ -19,9 +19,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from broadcaster import korean
 from broadcaster.dialects.common import TITLE_WORDS
-from broadcaster.lexicon import Lexicon
+from broadcaster.text import korean
+from broadcaster.text.lexicon import Lexicon
 
 Replacement = str | Callable[[re.Match[str]], str]
 
@@ -656,7 +656,7 @@ def speakable(text: str, lexicon: Lexicon | None = None, voice: str | None = Non
     The lexicon goes first: its entries are written as the copy is ("USFK", "Kyiv"),
     which the rules would otherwise have rewritten, and its respellings are plain
     words the rules leave alone. Romanised Korean is respelled syllable by syllable
-    (broadcaster/korean.py) everywhere the lexicon has no entry.
+    (broadcaster/text/korean.py) everywhere the lexicon has no entry.
     """
     if lexicon is not None:
         text = lexicon.apply(text, voice, between=korean.respell)

@@ -1,0 +1,1 @@
+"""Voice profiles and casting: who speaks each part, and in which voice (gender, names)."""
