@@ -61,7 +61,7 @@ def against_floor(
 ) -> dict[str, list[float]]:
     """The floor (``floor_script`` over ``job`` and ``model``) and our render of the corpus
     with ``cast``, alternating: their wall times. Our render is ``folder/<cast>.mp3``."""
-    from broadcaster.output.export import find_ffmpeg
+    from broadcaster.ffmpeg import find_ffmpeg
 
     floor = [PYTHON, "-c", floor_script, str(job), str(model), str(folder / "floor.mp3"),
              find_ffmpeg(), MP3]  # fmt: skip

@@ -44,7 +44,7 @@ MP3 = "-ar 44100 -ac 1 -c:a libmp3lame -b:a 128k -f mp3"
 def floor_command(spoken: str, folder: Path, output: Path, codec_args: str = MP3) -> list[str]:
     """The floor process for ``spoken`` (the library and ffmpeg found here, not there)."""
     from broadcaster.engines.espeak import _locate
-    from broadcaster.output.export import find_ffmpeg
+    from broadcaster.ffmpeg import find_ffmpeg
 
     library, _, data = _locate()
     text = folder / f"{output.stem}.txt"

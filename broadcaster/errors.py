@@ -1,5 +1,11 @@
 """The one error family: raised by the library, turned into one-line messages by the CLI."""
 
+import errno
+
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+"""The errors of a write that found no room: a full disk, a quota, a file size limit."""
+DISK_FULL_HINT = "free some space, or write elsewhere with -o"
+
 
 class BroadcasterError(Exception):
     """A failure the user can act on; ``hint`` says how."""

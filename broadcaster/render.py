@@ -343,10 +343,9 @@ def sound_for(options: Options, folder: Path, framed: bool = True) -> mix.Sound:
     if not options.music:
         return mix.Sound(target, options.pauses)
     chosen = music.from_folder(folder, options.stings)
-    ffmpeg = export.find_ffmpeg()
 
     def piece(kind: str, path: Path | None) -> np.ndarray:
-        return music.load(path, mix.RATE, ffmpeg) if path else music.generated(kind, mix.RATE)
+        return music.load(path, mix.RATE) if path else music.generated(kind, mix.RATE)
 
     stings = {}
     if framed:

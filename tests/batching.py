@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from broadcaster.output.export import find_ffmpeg
+from broadcaster.ffmpeg import find_ffmpeg
 from tests.conftest import decode, run_cli
 
 SENTENCES = (

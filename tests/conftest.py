@@ -12,7 +12,7 @@ import pytest
 from broadcaster.dirs import CACHE_ENV
 from broadcaster.engines import get_engine
 from broadcaster.engines.espeak import EspeakEngine
-from broadcaster.output.export import find_ffmpeg
+from broadcaster.ffmpeg import find_ffmpeg
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

@@ -57,7 +57,7 @@ def ebur128(path, ffmpeg: str | None = None) -> tuple[float, float]:
     import re
     import subprocess
 
-    from broadcaster.output.export import find_ffmpeg
+    from broadcaster.ffmpeg import find_ffmpeg
 
     done = subprocess.run(
         [ffmpeg or find_ffmpeg(), "-hide_banner", "-nostats", "-i", str(path), "-af",

@@ -18,8 +18,8 @@ import numpy as np
 import pytest
 
 from broadcaster import cli
+from broadcaster.ffmpeg import FFMPEG_ENV
 from broadcaster.output import export, files
-from broadcaster.output.export import FFMPEG_ENV
 from tests.conftest import KBS, ROOT, run_cli
 from tests.listening import ebur128
 

@@ -9,6 +9,7 @@ import pytest
 
 from broadcaster.batch import naming
 from broadcaster.errors import BatchError
+from broadcaster.ffmpeg import find_ffmpeg
 from tests.conftest import KBS, run_cli
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
@@ -232,7 +233,9 @@ def test_only_unreadable_script_is_an_error(tmp_path):
 
 
 FAILING_FFMPEG = """#!/bin/sh
-# A stand-in for ffmpeg that writes half a file to its output, then fails.
+# A stand-in for ffmpeg that writes half a file to its output, then fails (the codec
+# probe's ffmpeg is the real one: its failure is an error of its own, tested below).
+case "$*" in *probe.*) exec {ffmpeg} "$@";; esac
 for last; do :; done
 case "$*" in *pipe:0*) head -c 20000 > /dev/null; printf 'half an mp3' > "$last";; esac
 echo "Conversion failed: disk on fire" >&2
@@ -242,7 +245,7 @@ exit 1
 
 @pytest.mark.parametrize("existing", [False, True])
 def test_failed_encode_leaves_nothing_and_keeps_the_old_file(tmp_path, existing):
-    ffmpeg = write(tmp_path, "ffmpeg", FAILING_FFMPEG.encode())
+    ffmpeg = write(tmp_path, "ffmpeg", FAILING_FFMPEG.format(ffmpeg=find_ffmpeg()).encode())
     ffmpeg.chmod(0o755)
     out = tmp_path / "out"
     out.mkdir()
@@ -254,6 +257,21 @@ def test_failed_encode_leaves_nothing_and_keeps_the_old_file(tmp_path, existing)
     assert sorted(p.name for p in out.iterdir()) == (["bulletin.mp3"] if existing else [])
     if existing:
         assert target.read_bytes() == b"yesterday's bulletin"
+
+
+PROBE_FAILING_FFMPEG = """#!/bin/sh
+# The real ffmpeg, but for the codec probe (writing probe.mp3), which it fails.
+case "$*" in *probe.mp3*) echo "Unknown encoder 'libmp3lame'" >&2; exit 1;; esac
+exec {ffmpeg} "$@"
+"""
+
+
+def test_failed_codec_probe_is_an_error(tmp_path):
+    # The probe's return code went unread: a failed probe measured a codec loss of 0 LU.
+    ffmpeg = write(tmp_path, "ffmpeg", PROBE_FAILING_FFMPEG.format(ffmpeg=find_ffmpeg()).encode())
+    ffmpeg.chmod(0o755)
+    done = render(tmp_path, KBS, env={"BROADCASTER_FFMPEG": str(ffmpeg)})
+    check_failure(done, says="ffmpeg failed the mp3 codec probe: Unknown encoder 'libmp3lame'")
 
 
 def test_unsettable_voice_names_the_file_and_close_ids(tmp_path):

@@ -19,7 +19,7 @@ import pytest
 
 from broadcaster.batch import feed
 from broadcaster.batch.feed import ITUNES
-from broadcaster.output.export import find_ffmpeg
+from broadcaster.ffmpeg import find_ffmpeg
 from tests.batching import batch, report, write_bulletins
 from tests.conftest import ROOT, run_cli
 from tests.test_errors import check_failure

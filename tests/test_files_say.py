@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from broadcaster import render
+from broadcaster.ffmpeg import find_ffmpeg
 from broadcaster.output import export
-from broadcaster.output.export import find_ffmpeg
 from broadcaster.sound import mix
 from tests.conftest import EXAMPLES, KBS, decode, run_cli
 from tests.listening import ebur128

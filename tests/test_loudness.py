@@ -8,7 +8,7 @@ import subprocess
 import numpy as np
 import pytest
 
-from broadcaster.output.export import find_ffmpeg
+from broadcaster.ffmpeg import find_ffmpeg
 from broadcaster.sound import loudness
 
 RATE = 22050

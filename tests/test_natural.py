@@ -26,7 +26,7 @@ from broadcaster.cast.gender import Guess
 from broadcaster.engines import KokoroDelivery, get_engine, kokoro
 from broadcaster.engines.piper import sentences
 from broadcaster.errors import EngineError, VoiceError
-from broadcaster.output.export import find_ffmpeg
+from broadcaster.ffmpeg import find_ffmpeg
 from broadcaster.script import Bulletin, Segment, Story
 from tests.conftest import EXAMPLES, ROOT, decode, run_cli
 from tests.listening import ebur128, median_f0, samples

@@ -14,7 +14,7 @@ import pytest
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
-from broadcaster.output.export import find_ffmpeg
+from broadcaster.ffmpeg import find_ffmpeg
 from broadcaster.sound import mix
 from tests.conftest import EXAMPLES, KBS, decode, run_cli
 from tests.listening import ebur128, silent_runs

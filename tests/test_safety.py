@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from broadcaster.ffmpeg import find_ffmpeg
 from broadcaster.output import files
-from broadcaster.output.export import find_ffmpeg
 from tests.conftest import KBS, ROOT, run_cli
 
 HEAD = "---\ntitle: River news\n---\n"

@@ -10,7 +10,7 @@ import pytest
 
 from broadcaster import dialects
 from broadcaster.dialects import pauses
-from broadcaster.output.export import find_ffmpeg
+from broadcaster.ffmpeg import find_ffmpeg
 from tests.conftest import EXAMPLES, decode, run_cli
 from tests.listening import samples
 

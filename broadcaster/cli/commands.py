@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from broadcaster import engines, render
+from broadcaster import engines, ffmpeg, render
 from broadcaster.cast.casting import CASTS, default_voices_dir
 from broadcaster.cast.gender import person_key
 from broadcaster.cli import cli, players
@@ -466,8 +466,7 @@ def doctor() -> None:
     except BroadcasterError as exc:
         problems.append(str(exc))
     try:
-        exe = export.find_ffmpeg()
-        click.echo(f"ffmpeg {export.ffmpeg_version(exe)}\n  binary:  {exe}")
+        click.echo(f"ffmpeg {ffmpeg.version()}\n  binary:  {ffmpeg.find_ffmpeg()}")
     except BroadcasterError as exc:
         problems.append(str(exc))
     for report in (_neural_report, _natural_report):

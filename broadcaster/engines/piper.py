@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import re
-import subprocess
 import threading
 import unicodedata
 from collections.abc import Mapping
@@ -26,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import onnxruntime
 
+from broadcaster import ffmpeg
 from broadcaster.audio import AudioSegment
 from broadcaster.engines import NEURAL_INSTALL, EngineVoice, PiperDelivery, get_engine, key_of
 from broadcaster.engines.espeak import Clause
@@ -301,7 +301,7 @@ class PiperEngine:
             f"model sha256 {model.sha256}",
         ]
         if delivery.semitones:
-            versions.append(f"ffmpeg {_ffmpeg_version()}")
+            versions.append(f"ffmpeg {ffmpeg.version()}")
         return key_of("piper", versions, delivery, model.config.sample_rate)
 
     def info(self) -> tuple[str, list[str]]:
@@ -311,30 +311,21 @@ class PiperEngine:
 
 def shift_pitch(clip: AudioSegment, semitones: float, label: str) -> AudioSegment:
     """``clip`` moved by ``semitones`` at the same duration (ffmpeg's rubberband filter)."""
-    from broadcaster.output.export import find_ffmpeg
-
     rate = clip.frame_rate
     fmt = ["-f", "s16le", "-ar", str(rate), "-ac", "1"]
-    command = [find_ffmpeg(), "-v", "error", *fmt, "-i", "-"]
-    command += ["-af", f"rubberband=pitch={2 ** (semitones / 12):.6f}", *fmt, "-"]
+    args = [*fmt, "-i", "-", "-af", f"rubberband=pitch={2 ** (semitones / 12):.6f}", *fmt, "-"]
     # rubberband drops the last ~80 ms of a downward shift of a clip whose length is a
     # multiple of 512 samples, as half the model's outputs are (they come in 256-sample
     # frames; measured with imageio-ffmpeg's ffmpeg 9.0), so the clip goes in with
     # silence after it and comes out cut back to its own length.
     size = len(clip.raw_data)
     padded = clip.raw_data + bytes(2 * int(PITCH_PADDING_S * rate))
-    done = subprocess.run(command, input=padded, capture_output=True)
-    if done.returncode != 0:
-        reason = done.stderr.decode(errors="replace").strip().splitlines()[-1:]
-        raise EngineError(
-            f"{label}: ffmpeg could not shift the pitch ({''.join(reason)})",
-            "semitones needs an ffmpeg with the rubberband filter (imageio-ffmpeg's has it)",
-        )
-    pcm = done.stdout[:size].ljust(size, b"\0")
+    shifted = ffmpeg.run(
+        args,
+        input=padded,
+        what=f"{label}: ffmpeg could not shift the pitch",
+        error=EngineError,
+        hint="semitones needs an ffmpeg with the rubberband filter (imageio-ffmpeg's has it)",
+    )
+    pcm = shifted[:size].ljust(size, b"\0")
     return AudioSegment(pcm, sample_width=2, frame_rate=rate, channels=1)
-
-
-def _ffmpeg_version() -> str:
-    from broadcaster.output.export import ffmpeg_version, find_ffmpeg
-
-    return ffmpeg_version(find_ffmpeg())

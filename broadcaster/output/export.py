@@ -13,17 +13,16 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from broadcaster import ffmpeg
 from broadcaster.errors import ExportError
 from broadcaster.output import files
 
-FFMPEG_ENV = "BROADCASTER_FFMPEG"
-"""Path of an ffmpeg to use instead of the one on PATH or in imageio-ffmpeg."""
 BITRATE = re.compile(r"^(\d{1,3})k$")
+ENCODE = "ffmpeg failed to encode"
 
 
 @dataclass(frozen=True)
@@ -142,57 +141,6 @@ def encoding(
     return Encoding(fmt, rate, channels, bitrate)
 
 
-def find_ffmpeg() -> str:
-    """``$BROADCASTER_FFMPEG``, else ffmpeg on PATH, else imageio-ffmpeg's; raises ExportError."""
-    chosen = os.environ.get(FFMPEG_ENV)
-    exe = chosen or shutil.which("ffmpeg") or _imageio_ffmpeg()
-    if not exe or not os.access(exe, os.X_OK) or os.path.isdir(exe):
-        raise ExportError(
-            f"no ffmpeg found{f' at {exe}' if exe else ''}",
-            f"{FFMPEG_ENV} names it: point it at an ffmpeg binary or unset it"
-            if chosen
-            else "install ffmpeg or `pip install imageio-ffmpeg`",
-        )
-    return exe
-
-
-@lru_cache(maxsize=1)
-def _imageio_ffmpeg() -> str | None:
-    """The ffmpeg the imageio-ffmpeg wheel ships (in its ``binaries`` folder), unless its
-    IMAGEIO_FFMPEG_EXE names another, else what its own search finds. That search runs
-    ``ffmpeg -version`` to validate what it found, which cost a render 65 ms a call."""
-    try:
-        import imageio_ffmpeg
-    except ImportError:
-        return None
-    if os.environ.get("IMAGEIO_FFMPEG_EXE"):  # its documented override, taken as it is
-        return imageio_ffmpeg.get_ffmpeg_exe()
-    shipped = sorted(Path(imageio_ffmpeg.__file__).parent.glob("binaries/ffmpeg*"))
-    if shipped and os.access(shipped[-1], os.X_OK):
-        return str(shipped[-1])
-    try:
-        return imageio_ffmpeg.get_ffmpeg_exe()
-    except RuntimeError:
-        return None
-
-
-def ffmpeg_version(exe: str) -> str:
-    """The version string ffmpeg reports."""
-    try:
-        out = subprocess.run([exe, "-version"], capture_output=True, text=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError) as exc:
-        raise ExportError(
-            f"ffmpeg at {exe} does not run: {exc}", "install ffmpeg or `pip install imageio-ffmpeg`"
-        ) from None
-    first = out.split("\n", 1)[0]
-    if not first.startswith("ffmpeg version "):  # BROADCASTER_FFMPEG=/bin/true "ran"
-        raise ExportError(
-            f"{exe} is not ffmpeg: `{exe} -version` says {first[:60]!r}",
-            "install ffmpeg or `pip install imageio-ffmpeg`",
-        )
-    return first.removeprefix("ffmpeg version ").split(" Copyright")[0]
-
-
 def check_target(target: Path, fmt: Format) -> None:
     """Fail early if ``target`` cannot be written: a directory, a device or a pipe, an
     unwritable folder, or a name whose extension says another format than ``fmt``."""
@@ -239,17 +187,13 @@ class Encoder:
     that synthesis and mixing go on while it encodes. The samples are written as they
     come; nothing reaches ``target`` until :meth:`finish` has added tags and chapters."""
 
-    def __init__(self, ffmpeg: str, path: Path, rate: int, enc: Encoding, tags: Tags) -> None:
+    def __init__(self, path: Path, rate: int, enc: Encoding, tags: Tags) -> None:
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 (ffmpeg's stderr; closed in finish)
-        command = [ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-                   "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
-                   *_metadata(tags, enc.format), "-ar", str(enc.rate), "-ac", str(enc.channels),
-                   "-c:a", enc.format.codec, *(["-b:a", enc.bitrate] if enc.bitrate else []),
-                   *enc.format.muxing, "-f", enc.format.muxer, str(path)]  # fmt: skip
-        try:
-            self._process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=self._log)
-        except OSError as exc:
-            raise ExportError(f"cannot run ffmpeg ({ffmpeg}): {exc.strerror}") from None
+        args = ["-y", "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
+                *_metadata(tags, enc.format), "-ar", str(enc.rate), "-ac", str(enc.channels),
+                "-c:a", enc.format.codec, *(["-b:a", enc.bitrate] if enc.bitrate else []),
+                *enc.format.muxing, "-f", enc.format.muxer, str(path)]  # fmt: skip
+        self._process = ffmpeg.start(args, what=ENCODE, stdin=subprocess.PIPE, stderr=self._log)
         self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=64)
         self._broken: OSError | None = None
         self._thread = threading.Thread(target=self._pump, daemon=True)
@@ -276,18 +220,11 @@ class Encoder:
         """Wait for ffmpeg; raise ExportError with its last message if it failed."""
         self._queue.put(None)
         self._thread.join()
-        failed = self._process.wait() or self._broken
+        failed = self._process.wait() or self._broken is not None
         self._log.seek(0)
-        lines = self._log.read().decode(errors="replace").strip().splitlines()
+        log = self._log.read()
         self._log.close()
-        # Debian's ffmpeg 5.1 ends an MP3 that a full disk cut short with status 0, only
-        # saying "Error writing trailer of ...: No space left on device" (measured).
-        full = [line for line in lines if any(os.strerror(e) in line for e in files.FULL)]
-        if failed or full:
-            raise ExportError(
-                f"ffmpeg failed to encode: {(full or lines or ['no message'])[-1]}",
-                "free some space, or write elsewhere with -o" if full else None,
-            )
+        ffmpeg.check(failed, log, ENCODE)
 
     def abort(self) -> None:
         """Stop ffmpeg at once (after an error elsewhere)."""
@@ -308,21 +245,18 @@ def codec_loss(samples: np.ndarray, rate: int, enc: Encoding) -> float:
     if not enc.bitrate or before == loudness.SILENT:
         return 0.0
     pcm = np.clip(np.round(samples * 32767.0), -32768, 32767).astype("<i2").tobytes()
+    what = f"ffmpeg failed the {enc.format.name} codec probe"
     with tempfile.TemporaryDirectory(prefix="broadcaster-") as scratch:
         coded = Path(scratch, f"probe.{enc.format.name}")
-        ffmpeg = find_ffmpeg()
-        subprocess.run(
-            [ffmpeg, "-v", "error", "-nostdin", "-f", "s16le", "-ar", str(rate), "-ac", "1",
-             "-i", "pipe:0", "-ar", str(enc.rate), "-c:a", enc.format.codec, "-b:a",
-             enc.bitrate, "-f", enc.format.muxer, str(coded)],
-            input=pcm, capture_output=True, check=False,
+        ffmpeg.run(
+            ["-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0", "-ar", str(enc.rate),
+             "-c:a", enc.format.codec, "-b:a", enc.bitrate, "-f", enc.format.muxer, str(coded)],
+            input=pcm, what=what,
         )  # fmt: skip
-        back = subprocess.run(
-            [ffmpeg, "-v", "error", "-nostdin", "-i", str(coded), "-f", "f32le", "-ac", "1",
-             "-ar", str(enc.rate), "-"],
-            capture_output=True, check=False,
-        )  # fmt: skip
-    decoded = np.frombuffer(back.stdout, dtype="<f4")
+        back = ffmpeg.run(
+            ["-i", str(coded), "-f", "f32le", "-ac", "1", "-ar", str(enc.rate), "-"], what=what
+        )
+    decoded = np.frombuffer(back, dtype="<f4")
     after = loudness.loudness(decoded, enc.rate) if decoded.size else loudness.SILENT
     return 0.0 if after == loudness.SILENT else before - after
 
@@ -345,9 +279,8 @@ def encoded(
     are added (the temporary moves into place with the rest of ``staged``); on any
     failure nothing is left."""
     check_target(target, enc.format)
-    ffmpeg = find_ffmpeg()
     path = staged.part(target)
-    encoder = Encoder(ffmpeg, path, rate, enc, tags)
+    encoder = Encoder(path, rate, enc, tags)
     encoder.chapters = []
     try:
         yield encoder
@@ -358,16 +291,16 @@ def encoded(
     from mutagen import MutagenError
 
     with files.written(target, MutagenError):  # mutagen wraps a full disk's OSError
-        _finish_tags(ffmpeg, path, enc.format, tags, encoder.chapters)
+        _finish_tags(path, enc.format, tags, encoder.chapters)
 
 
-def _finish_tags(ffmpeg: str, path: Path, fmt: Format, tags: Tags, chapters: list[Chapter]):
+def _finish_tags(path: Path, fmt: Format, tags: Tags, chapters: list[Chapter]):
     if fmt.chapters == "id3":
         _id3(path, tags, chapters)
     elif fmt.chapters == "vorbis":
         _vorbis(path, fmt, chapters)
     elif fmt.chapters == "mp4" and chapters:
-        _remux_chapters(ffmpeg, path, fmt, chapters)
+        _remux_chapters(path, fmt, chapters)
 
 
 def _id3(path: Path, tags: Tags, chapters: list[Chapter]) -> None:
@@ -435,7 +368,7 @@ def _vorbis(path: Path, fmt: Format, chapters: list[Chapter]) -> None:
     audio.save()
 
 
-def _remux_chapters(ffmpeg: str, path: Path, fmt: Format, chapters: list[Chapter]) -> None:
+def _remux_chapters(path: Path, fmt: Format, chapters: list[Chapter]) -> None:
     """MP4 chapter atoms: ffmpeg copies the encoded audio
     (no second encode) into a file with the chapters, known only once the programme has
     been laid out."""
@@ -443,14 +376,12 @@ def _remux_chapters(ffmpeg: str, path: Path, fmt: Format, chapters: list[Chapter
         meta = Path(scratch, "chapters.txt")
         meta.write_text(ffmetadata(chapters), encoding="utf-8")
         remuxed = Path(scratch, f"chaptered.{fmt.name}")
-        done = subprocess.run(
-            [ffmpeg, "-v", "error", "-nostdin", "-i", str(path), "-f", "ffmetadata", "-i",
-             str(meta), "-map", "0:a", "-map_metadata", "0", "-map_chapters", "1", "-c", "copy",
-             *fmt.muxing, "-f", fmt.muxer, str(remuxed)],
-            capture_output=True,
+        ffmpeg.run(
+            ["-i", str(path), "-f", "ffmetadata", "-i", str(meta), "-map", "0:a",
+             "-map_metadata", "0", "-map_chapters", "1", "-c", "copy", *fmt.muxing,
+             "-f", fmt.muxer, str(remuxed)],
+            what="ffmpeg failed to add chapters",
         )  # fmt: skip
-        if done.returncode:
-            raise ExportError(f"ffmpeg failed to add chapters: {done.stderr.decode().strip()}")
         shutil.copyfile(remuxed, path)
 
 

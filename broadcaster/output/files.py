@@ -11,7 +11,6 @@ complete before it was written) and removes what killed renders left half-writte
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import re
@@ -22,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from broadcaster.errors import ExportError
+from broadcaster.errors import DISK_FULL, DISK_FULL_HINT, ExportError
 
 OURS = r"\..+\.(?P<pid>\d+)-[a-z0-9_]{8}"
 """``.NAME.PID-`` and mkstemp's eight random characters."""
@@ -40,7 +39,6 @@ SCRATCH_FILES = re.compile(r"[^/]+\.(mp3|wav|flac|opus|ogg|m4a|vtt|srt|json|txt|
 SCRATCH_GRACE_S = 60
 """A scratch folder is stale once untouched for this long: one lives about a second while
 its ffmpeg writes, and its name cannot say whose it is."""
-FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 MAX_NAME = 230
 """Longest a file or folder name we write may be, in bytes: file systems take 255, and a
 name must leave room for its temporaries (``.NAME.PID-XXXXXXXX.part``) and its sidecars'."""
@@ -125,8 +123,7 @@ def written(target: Path, *wrapping: type[Exception]) -> Iterator[None]:
     except (OSError, *wrapping) as exc:
         cause = exc if isinstance(exc, OSError) else exc.__context__
         why = getattr(cause, "strerror", None) or str(exc)
-        full = getattr(cause, "errno", None) in FULL
-        hint = "free some space, or write elsewhere with -o" if full else None
+        hint = DISK_FULL_HINT if getattr(cause, "errno", None) in DISK_FULL else None
         raise ExportError(f"cannot write {target}: {why}", hint) from None
 
 

@@ -4,12 +4,12 @@ a cast folder or a flag may name the user's own WAV, MP3 or FLAC files instead."
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from broadcaster import ffmpeg
 from broadcaster.errors import InputError
 
 KINDS = ("sting-open", "sting-close", "transition", "bed")
@@ -42,20 +42,18 @@ def from_folder(folder: Path, given: Music) -> Music:
     return Music(**found)
 
 
-def load(path: Path, rate: int, ffmpeg: str) -> np.ndarray:
+def load(path: Path, rate: int) -> np.ndarray:
     """A user's audio file as mono float samples at ``rate`` (decoded by ffmpeg)."""
     if path.is_dir():
         raise InputError(f"music file {path} is a folder", "give a WAV, MP3 or FLAC file")
     if not path.is_file():
         raise InputError(f"music file {path} does not exist", "check the path")
-    command = [ffmpeg, "-v", "error", "-nostdin", "-i", str(path), "-f", "f32le", "-ac", "1",
-               "-ar", str(rate), "-"]  # fmt: skip
-    done = subprocess.run(command, capture_output=True)
-    samples = np.frombuffer(done.stdout, dtype="<f4").astype(np.float64)
-    if done.returncode or not samples.size:
-        message = done.stderr.decode(errors="replace").strip().splitlines() or ["no audio in it"]
-        raise InputError(f"music file {path} is not audio ffmpeg can read: {message[-1]}")
-    return samples
+    unreadable = f"music file {path} is not audio ffmpeg can read"
+    decoded = ffmpeg.run(["-i", str(path), "-f", "f32le", "-ac", "1", "-ar", str(rate), "-"],
+                         what=unreadable, error=InputError)  # fmt: skip
+    if not decoded:
+        raise InputError(f"{unreadable}: no audio in it")
+    return np.frombuffer(decoded, dtype="<f4").astype(np.float64)
 
 
 def _tone(freq: float, seconds: float, rate: int, decay: float) -> np.ndarray:
