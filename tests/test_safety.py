@@ -337,7 +337,7 @@ def test_a_signal_stops_a_render_and_leaves_the_previous_files(tmp_path, signum)
 
 
 KILLED = """
-import os, signal, sys, tempfile
+import os, signal, sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -355,8 +355,7 @@ def killing(real):
         return real(*args, **kwargs)
     return call
 
-for owner, name in ((os, "replace"), (os, "chmod"), (tempfile, "mkstemp"),
-                    (Path, "write_text"), (Path, "unlink")):
+for owner, name in ((os, "replace"), (os, "open"), (Path, "write_text"), (Path, "unlink")):
     setattr(owner, name, killing(getattr(owner, name)))
 with files.fileset() as staged:
     for kind in ("mp3", "vtt", "srt", "json"):
@@ -397,6 +396,38 @@ def test_a_kill_at_any_instant_leaves_one_whole_set_once_swept(tmp_path):
     assert seen[-1] == (True, True)
 
 
+KILLED_ALONE = """
+import os, signal, sys
+from pathlib import Path
+from broadcaster.output import files
+
+with files.replacing(Path(sys.argv[1])) as path:
+    path.write_text("half of today's report")
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_file_written_alone_is_yesterdays_or_todays(tmp_path):
+    """A batch's report, stamp or feed (no journal): a failure or a SIGKILL in the middle
+    leaves yesterday's file, and what a kill left is the next sweep's to remove."""
+    target = tmp_path / "report.json"
+    target.write_text("yesterday's report")
+    with pytest.raises(RuntimeError), files.replacing(target) as path:
+        path.write_text("half of today's report")
+        raise RuntimeError("failed while writing")
+    assert listing(tmp_path) == {"report.json": b"yesterday's report"}
+    done = subprocess.run([sys.executable, "-c", KILLED_ALONE, str(target)], cwd=ROOT)
+    assert done.returncode == -signal.SIGKILL
+    assert len(listing(tmp_path)) == 2
+    files.sweep(tmp_path, time.time())
+    assert listing(tmp_path) == {"report.json": b"yesterday's report"}
+    files.write_atomic(target, b"today's report")
+    assert listing(tmp_path) == {"report.json": b"today's report"}
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
 def test_the_next_render_sweeps_only_what_dead_renders_left(tmp_path):
     """Into the same folder: a dead render's partials and its journal (whose set it
     completes), and in the temporary folder its scratch folders; never a live render's,
@@ -421,7 +452,7 @@ def test_the_next_render_sweeps_only_what_dead_renders_left(tmp_path):
                 ["e.vtt", "e.mp3"],
             ]
         ),
-        ".report.json.0123456789ab.part": b"half a batch report",
+        f".report.json.{dead}-rrrrrrrr.part": b"half a batch report",
     }
     kept = {
         ".b.mp3.abcdefgh.part": b"no pid: not ours",

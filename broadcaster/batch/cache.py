@@ -21,9 +21,9 @@ from pathlib import Path
 
 from broadcaster import __version__
 from broadcaster.audio import AudioSegment
-from broadcaster.batch.files import PART, write_atomic
 from broadcaster.engines import Delivery, Engine, EngineVoice
 from broadcaster.errors import BatchError
+from broadcaster.output.files import PART, write_atomic
 
 MAGIC = b"BCLIP\x00\x02\x00"
 HEADER = struct.Struct("<8sIHHQ32s")
@@ -106,7 +106,7 @@ class ClipCache:
         try:
             for folder in (path.parent, self.scratch):
                 folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(path, header + data, scratch=self.scratch)
+            write_atomic(path, header + data, self.scratch)
         except OSError:
             pass  # A full disk or a concurrent `cache clear` costs a miss next time, no more.
 

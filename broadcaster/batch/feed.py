@@ -17,8 +17,8 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import mutagen
 
 from broadcaster.batch import index
-from broadcaster.batch.files import write_atomic
 from broadcaster.errors import BatchError
+from broadcaster.output.files import write_atomic
 
 FEED = "feed.xml"
 """The feed's name inside the output folder (``batch --feed``)."""

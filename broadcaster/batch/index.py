@@ -11,8 +11,8 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
-from broadcaster.batch.files import write_atomic
 from broadcaster.errors import BatchError
+from broadcaster.output.files import write_atomic
 from broadcaster.output.page import BASE_STYLE, GENERATOR, clock, document
 
 INDEX = "index.html"

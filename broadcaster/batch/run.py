@@ -19,7 +19,6 @@ from typing import Protocol
 
 from broadcaster import dialects, render
 from broadcaster.batch import cache, feed, state
-from broadcaster.batch.files import write_atomic
 from broadcaster.batch.index import write_index
 from broadcaster.batch.naming import Template
 from broadcaster.batch.runners import Runner, open_runner
@@ -317,7 +316,8 @@ def write_report(path: Path, summary: Summary) -> None:
         "items": [_report_item(item) for item in summary.items],
     }
     try:
-        write_atomic(path, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode())
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        files.write_atomic(path, text.encode())
     except OSError as exc:
         raise BatchError(f"cannot write the report {path}: {exc.strerror}") from None
 

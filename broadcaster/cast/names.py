@@ -45,6 +45,7 @@ def _build(path: Path) -> None:
         names = pickle.load(f)  # the package's own data file, as it loads it itself
     rows = [(name, share) for name, info in names.items() if (share := _share(info)) is not None]
     path.parent.mkdir(parents=True, exist_ok=True)
+    # Not output.files.replacing: cast/ is to the left of output/ and cannot import it.
     fd, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     os.close(fd)
     try:

@@ -7,6 +7,9 @@ targets (the sidecars first, the audio last) and the journal is removed. A proce
 at any instant leaves the previous files, the new ones, or a journal: the next render or
 batch into that folder makes the renames the journal lists (every temporary it names was
 complete before it was written) and removes what killed renders left half-written.
+
+A file written alone (a batch's report, stamps and feed, a cached clip) goes the same way
+without a journal: :func:`replacing` and :func:`write_atomic`.
 """
 
 from __future__ import annotations
@@ -14,8 +17,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import shutil
 import stat
+import string
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,14 +28,16 @@ from pathlib import Path
 
 from broadcaster.errors import DISK_FULL, DISK_FULL_HINT, ExportError
 
+PART = ".part"
+"""The suffix of every temporary file written here."""
+NAME_CHARS = string.ascii_lowercase + string.digits + "_"
+"""What the eight random characters of a temporary's name are drawn from (as mkstemp's)."""
 OURS = r"\..+\.(?P<pid>\d+)-[a-z0-9_]{8}"
-"""``.NAME.PID-`` and mkstemp's eight random characters."""
-PARTIAL = re.compile(OURS + r"\.part")
-"""A temporary of :class:`FileSet`."""
+"""``.NAME.PID-`` and eight random characters."""
+PARTIAL = re.compile(OURS + re.escape(PART))
+"""A temporary of :class:`FileSet` or :func:`replacing`."""
 JOURNAL = re.compile(OURS + r"\.set")
 """A journal of :class:`FileSet`."""
-BATCH_PARTIAL = re.compile(r"\..+\.[0-9a-f]{12}\.part")
-"""A temporary of the batch's ``write_atomic`` (its report and stamps)."""
 SCRATCH = re.compile(r"broadcaster-(?:(?P<pid>\d+)-)?[a-z0-9_]{8}")
 """A scratch folder in the temporary folder (``TemporaryDirectory(prefix="broadcaster-")``,
 or :func:`scratch`'s)."""
@@ -44,18 +51,49 @@ MAX_NAME = 230
 name must leave room for its temporaries (``.NAME.PID-XXXXXXXX.part``) and its sidecars'."""
 
 
-def _temporary(target: Path, suffix: str) -> Path:
-    """A new empty file beside ``target``, named for it and for this process."""
-    prefix = f".{target.name}.{os.getpid()}-"
+def _temporary(target: Path, suffix: str, folder: Path | None = None) -> Path:
+    """A new empty file in ``folder`` (default: beside ``target``), named for ``target``
+    and for this process, with the permissions any new file gets (0666 less the umask;
+    mkstemp's are 0600); raises OSError."""
+    while True:
+        tail = "".join(secrets.choice(NAME_CHARS) for _ in range(8))
+        path = (folder or target.parent) / f".{target.name}.{os.getpid()}-{tail}{suffix}"
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:  # one name in 37**8 is taken: draw another
+            continue
+        return path
+
+
+def _render_temporary(target: Path, suffix: str) -> Path:
+    """:func:`_temporary` beside ``target``, its failure an ExportError."""
     try:
-        fd, name = tempfile.mkstemp(dir=target.parent, prefix=prefix, suffix=suffix)
+        return _temporary(target, suffix)
     except OSError as exc:
         raise ExportError(
             f"cannot write to folder {target.parent}: {exc.strerror}",
             "choose another output path with -o",
         ) from None
-    os.close(fd)
-    return Path(name)
+
+
+@contextmanager
+def replacing(target: Path, folder: Path | None = None) -> Iterator[Path]:
+    """A temporary to write in the block (in ``folder``, default beside ``target``; on
+    ``target``'s file system), renamed over ``target`` if the block succeeds and removed
+    if not: a reader sees the old file or the new one, never half of one, even after a
+    SIGKILL (the next :func:`sweep` removes the temporary). Raises OSError."""
+    path = _temporary(target, PART, folder)
+    try:
+        yield path
+        os.replace(path, target)
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def write_atomic(target: Path, data: bytes, folder: Path | None = None) -> None:
+    """``data`` as ``target``, written through :func:`replacing`; raises OSError."""
+    with replacing(target, folder) as path:
+        path.write_bytes(data)
 
 
 class FileSet:
@@ -66,7 +104,7 @@ class FileSet:
 
     def part(self, target: Path) -> Path:
         """A temporary that becomes ``target`` when the set is committed."""
-        path = _temporary(target, ".part")
+        path = _render_temporary(target, PART)
         self.moves.append((path, target))
         return path
 
@@ -75,15 +113,11 @@ class FileSet:
         return next(path for path, planned in self.moves if planned == target)
 
     def commit(self) -> None:
-        """Rename every temporary into place, the first one (the audio) last, with the
-        permissions any new file gets (mkstemp makes them 0600)."""
+        """Rename every temporary into place, the first one (the audio) last."""
         if not self.moves:
             return
-        mode = 0o666 & ~_umask()
-        for path, _ in self.moves:
-            os.chmod(path, mode)
         order = [*self.moves[1:], self.moves[0]]
-        journal = _temporary(self.moves[0][1], ".set")
+        journal = _render_temporary(self.moves[0][1], ".set")
         try:
             with written(self.moves[0][1]):
                 journal.write_text(json.dumps([[p.name, t.name] for p, t in order]))
@@ -164,9 +198,9 @@ def sweep(folder: Path, before: float) -> None:
     a ``time.time()``) left in ``folder``, and remove their scratch folders in the
     temporary folder. Only names this module gives are touched, never a user's file."""
     # The journals first: the temporaries they name are to be moved in, not removed.
-    for names, settle in ((JOURNAL, _replay), (PARTIAL, _remove), (BATCH_PARTIAL, _remove)):
+    for names, settle in ((JOURNAL, _replay), (PARTIAL, _remove)):
         for path, found in _stale(folder, names, before):
-            if "pid" not in names.groupindex or not _alive(int(found["pid"])):
+            if not _alive(int(found["pid"])):
                 settle(path)
     scratch_before = before - SCRATCH_GRACE_S
     for path, found in _stale(Path(tempfile.gettempdir()), SCRATCH, scratch_before):
@@ -254,10 +288,3 @@ def refuse_overwriting(source: Path, targets: list[Path]) -> None:
                 f"{target} is the transcript itself: rendering would replace it",
                 "choose another output name with -o, or leave that sidecar out with --sidecars",
             )
-
-
-def _umask() -> int:
-    """The process's umask (reading it means setting it: set it straight back)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
