@@ -6,7 +6,6 @@ Every stage lives in its own module; this one only calls them in order.
 from __future__ import annotations
 
 import hashlib
-import json
 import queue
 import re
 import threading
@@ -64,8 +63,6 @@ ESCAPES = re.compile(
 the two-character ones."""
 CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 """C0 and C1 control characters but tab and line ends."""
-MANIFEST_BYTES = 64 << 20
-"""A manifest larger than this is not one of ours (one of a 6-hour bulletin is ~5 MB)."""
 T = TypeVar("T")
 PART_S = 5
 """Seconds of speech the engine hands on at a time: the mixer and the encoder work on
@@ -269,13 +266,8 @@ def check_outputs(source: str | None, output: Path, kinds: tuple[str, ...]) -> N
 
 def _described(manifest: Path) -> str | None:
     """The audio file a manifest describes, if ``manifest`` is one of ours."""
-    try:
-        if manifest.stat().st_size > MANIFEST_BYTES:
-            return None
-        audio = json.loads(manifest.read_text(encoding="utf-8")).get("audio")
-    except (OSError, ValueError, AttributeError):
-        return None
-    return audio.get("file") if isinstance(audio, dict) else None
+    found = sidecars.read_manifest(manifest)
+    return found["audio"]["file"] if found else None
 
 
 def synthesize(

@@ -20,6 +20,7 @@ import pytest
 from broadcaster.batch import feed
 from broadcaster.batch.feed import ITUNES
 from broadcaster.ffmpeg import find_ffmpeg
+from broadcaster.output.sidecars import MANIFEST_BYTES
 from tests.batching import batch, report, write_bulletins
 from tests.conftest import ROOT, run_cli
 from tests.test_errors import check_failure
@@ -149,6 +150,19 @@ def test_manifest_gives_title_date_and_duration_and_feed_writes_elsewhere(render
     assert first.enclosures[0].href == f"{BASE}/2026-06-01/Test%20Bulletin%201.mp3"
     [self_link] = [link for link in parsed.feed.links if link.rel == "self"]
     assert self_link.href == f"{BASE}/f.xml"
+
+
+def test_the_batch_and_the_feed_command_write_the_index_and_write_feed_does_not(rendered, tmp_path):
+    out, _ = rendered
+    assert "<h1>Harbour News</h1>" in (out / "index.html").read_text(encoding="utf-8")
+    folder = _site(rendered, tmp_path)
+    (folder / "index.html").unlink()
+    assert feed.write_feed(folder, BASE, folder / "feed.xml") == 3
+    assert not (folder / "index.html").exists()
+    _feed(folder, "--title", "Harbour News")
+    assert (folder / "index.html").read_text(encoding="utf-8") == (
+        (out / "index.html").read_text(encoding="utf-8")
+    )
 
 
 def test_hourly_bulletins_keep_their_time_of_day_and_the_same_folder_gives_the_same_feed(
@@ -281,7 +295,7 @@ def test_a_huge_json_beside_the_audio_is_never_read(rendered, tmp_path):
     sample = next(folder.rglob("*.mp3"))
     with sample.with_suffix(".json").open("wb") as huge:  # sparse: 4 GiB that cost no disk
         huge.truncate(4 * 2**30)
-    limit = 2**30 + feed.MAX_MANIFEST  # address space: the feed's imports and more, not 4 GiB
+    limit = 2**30 + MANIFEST_BYTES  # address space: the feed's imports and more, not 4 GiB
 
     def bounded() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

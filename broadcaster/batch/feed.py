@@ -8,7 +8,6 @@ title, date, duration and description come from that manifest.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, time, timezone
 from pathlib import Path, PurePosixPath
@@ -19,6 +18,7 @@ import mutagen
 from broadcaster.batch import index
 from broadcaster.errors import BatchError
 from broadcaster.output.files import write_atomic
+from broadcaster.output.sidecars import read_manifest
 
 FEED = "feed.xml"
 """The feed's name inside the output folder (``batch --feed``)."""
@@ -39,8 +39,6 @@ IMAGES = (".jpg", ".jpeg", ".png")
 DURATION_SLACK_S = 1.0
 """How far the file's own length may be from the manifest's (plus 2 %): a header-based
 estimate for MP3."""
-MAX_MANIFEST = 64 * 2**20
-"""A bigger ``.json`` is no manifest of ours (hours of speech take a few MB); never read."""
 UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
@@ -112,7 +110,6 @@ def write_feed(folder: Path, base_url: str, output: Path, podcast: Podcast = Pod
         write_atomic(output, xml)
     except OSError as exc:
         raise BatchError(f"cannot write the feed {output}: {exc.strerror}") from None
-    index.write_index(folder, podcast.title)
     return len(episodes)
 
 
@@ -212,16 +209,8 @@ def _episode(folder: Path, path: Path) -> Episode | None:
 
 def _manifest(audio: Path) -> dict | None:
     """The render's JSON manifest beside ``audio``, if there is one that names it."""
-    path = audio.with_suffix(".json")
-    try:
-        if path.stat().st_size > MAX_MANIFEST:
-            return None
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get("audio"), dict):
-        return None
-    return data if data["audio"].get("file") == audio.name else None
+    data = read_manifest(audio.with_suffix(".json"))
+    return data if data and data["audio"]["file"] == audio.name else None
 
 
 def _kind(audio: Path) -> tuple[str, float] | None:

@@ -3,7 +3,6 @@ with its rundown page, its audio, its duration and its stories, from its JSON ma
 
 from __future__ import annotations
 
-import json
 import warnings
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -14,11 +13,10 @@ from urllib.parse import quote
 from broadcaster.errors import BatchError
 from broadcaster.output.files import write_atomic
 from broadcaster.output.page import BASE_STYLE, GENERATOR, clock, document
+from broadcaster.output.sidecars import read_manifest
 
 INDEX = "index.html"
 """The index's name inside the folder."""
-MANIFEST_BYTES = 16 << 20
-"""A larger ``.json`` is not a manifest broadcaster wrote (the corpus's is 30 kB)."""
 STYLE = (
     BASE_STYLE
     + """
@@ -89,19 +87,13 @@ def _bulletins(folder: Path) -> list[Listed]:
 
 
 def _manifest(path: Path) -> dict | None:
-    """A bulletin's manifest, or None for any other JSON file."""
-    try:
-        if path.stat().st_size > MANIFEST_BYTES:
-            return None
-        data = json.loads(path.read_text(encoding="utf-8"))
-        valid = (
-            isinstance(data["audio"]["file"], str)
-            and isinstance(data["duration_s"], (int, float))
-            and all(isinstance(story, dict) for story in data["stories"])
-        )
-    except (OSError, ValueError, TypeError, KeyError):
+    """A bulletin's manifest with its duration and stories, or None for any other JSON file."""
+    data = read_manifest(path)
+    if data is None or not isinstance(data.get("duration_s"), (int, float)):
         return None
-    return data if valid else None
+    stories = data.get("stories")
+    listed = isinstance(stories, list) and all(isinstance(story, dict) for story in stories)
+    return data if listed else None
 
 
 def _listed(folder: Path, audio: Path, manifest: dict) -> Listed:

@@ -181,10 +181,9 @@ def run_batch(batch: Batch, stop: Stop, progress: Progress | None = None) -> Sum
                     _run_locked(run, scripts, runner)
                 finally:
                     state.clear_staging(batch.out)
-                if batch.feed_url:  # the feed writes the index too
+                if batch.feed_url:
                     feed.write_feed(batch.out, batch.feed_url, batch.out / feed.FEED, batch.podcast)
-                else:
-                    write_index(batch.out)
+                write_index(batch.out, batch.podcast.title)
     except BroadcasterError as exc:
         _summarise(run, scripts, started, str(exc))
         raise

@@ -20,6 +20,7 @@ from broadcaster.batch import cache as clip_cache
 from broadcaster.batch import feed as feeds
 from broadcaster.batch import naming, runners, schedule
 from broadcaster.batch import run as runs
+from broadcaster.batch.index import write_index
 from broadcaster.cli import cli
 from broadcaster.cli.commands import (
     FILE,
@@ -304,7 +305,9 @@ def feed(folder: Path, base_url: str, output: Path | None, **params) -> None:
     """Write a podcast RSS feed of the bulletins broadcaster rendered in FOLDER, newest
     first."""
     target = output or folder / feeds.FEED
-    count = feeds.write_feed(folder, base_url, target, podcast_from(params))
+    podcast = podcast_from(params)
+    count = feeds.write_feed(folder, base_url, target, podcast)
+    write_index(folder, podcast.title)
     click.echo(f"{target}: {count} bulletins")
 
 

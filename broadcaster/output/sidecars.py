@@ -13,6 +13,9 @@ from broadcaster.script import Bulletin
 from broadcaster.sound.mix import Timeline
 
 KINDS = ("vtt", "srt", "json", "html")
+MANIFEST_BYTES = 64 << 20
+"""A larger ``.json`` is not a manifest of ours, and is never read (one of a 6-hour
+bulletin is ~5 MB)."""
 
 
 def _ms(seconds: float) -> int:
@@ -91,6 +94,19 @@ def manifest(bulletin: Bulletin, timeline: Timeline, measured: dict, audio: dict
             for n, p in enumerate(timeline.sections, 1)
         ],
     }
+
+
+def read_manifest(path: Path) -> dict | None:
+    """The manifest at ``path`` if it is one of ours (a JSON object, at most
+    :data:`MANIFEST_BYTES`, whose ``audio`` names a file), else None."""
+    try:
+        if path.stat().st_size > MANIFEST_BYTES:
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    audio = data.get("audio") if isinstance(data, dict) else None
+    return data if isinstance(audio, dict) and isinstance(audio.get("file"), str) else None
 
 
 def paths(audio: Path, kinds: tuple[str, ...]) -> list[Path]:

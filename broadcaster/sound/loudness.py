@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -42,6 +43,8 @@ TAPS = 48
 SILENT = float("-inf")
 MAX_STEP_DB = 6.0
 """The widest gain :meth:`Meter.gain_for` tries."""
+SECANT_TRIES = 8
+"""How many gains :func:`solve_gain` tries at the most."""
 
 
 @dataclass(frozen=True)
@@ -161,22 +164,41 @@ class Meter:
         def found(db: float) -> float:
             return integrated(np.concatenate((before, fixed + 10 ** (db / 10) * scaled)))
 
-        now, at = found(0.0), 0.0
+        now = found(0.0)
         if now == SILENT:
             return 0.0
-        gain = _within(target - now)
-        for _ in range(8):
-            got = found(gain)
-            if abs(got - target) < 0.01:
-                break
-            slope = (got - now) / (gain - at) if gain != at else 1.0
-            at, now = gain, got
-            gain = _within(gain + (target - got) / max(slope, 0.05))
-        return gain
+        # Exact (these are the hops the meter will hold): 0.01 LU. A part moves the whole
+        # programme by about its share of it, so slopes are low: 0.016 to 1.09 LU/dB,
+        # median 0.17 (measured over five bulletins: the corpus's KBS one, four examples),
+        # hence the floor of 0.05; 57 of 57 calls came within 0.01 LU. The bound keeps
+        # one part's correction from running away.
+        return solve_gain(found, target, now, tolerance=0.01, min_slope=0.05, bound=MAX_STEP_DB)
 
 
-def _within(gain: float) -> float:
-    return min(MAX_STEP_DB, max(-MAX_STEP_DB, gain))
+def solve_gain(
+    loudness_at: Callable[[float], float],
+    target: float,
+    unchanged: float,
+    *,
+    tolerance: float,
+    min_slope: float,
+    bound: float = math.inf,
+) -> float:
+    """The gain (dB) within ``bound`` at which ``loudness_at(gain)`` comes within
+    ``tolerance`` LU of ``target``, by the secant method from ``unchanged`` (the loudness
+    at 0 dB), at most :data:`SECANT_TRIES` tries; the last one tried if none came within.
+    A slope under ``min_slope`` counts as ``min_slope``, so that a flat stretch cannot
+    send the next try far off."""
+    at, now = 0.0, unchanged
+    gain = min(bound, max(-bound, target - unchanged))
+    for _ in range(SECANT_TRIES):
+        got = loudness_at(gain)
+        if abs(got - target) < tolerance:
+            return gain
+        slope = (got - now) / (gain - at) if gain != at else 1.0
+        at, now = gain, got
+        gain = min(bound, max(-bound, gain + (target - got) / max(slope, min_slope)))
+    return at
 
 
 def integrated(powers) -> float:
@@ -286,18 +308,21 @@ def level(
     levelled = source
     if found != SILENT:
         limiter = Limiter(source, rate, ceiling)
-        gains, results = [0.0], [found]
-        gain = target - found
-        for _ in range(8):
+        tried = {}  # the last gain tried -> the limiter's gains, the hops they give
+
+        def limited(gain: float) -> float:
             applied = limiter.gains(gain)
-            hops = _hops(weighted * applied, rate)
-            found = integrated(np.concatenate((earlier, hops)))
-            if abs(found - target) < 0.02:
-                break
-            slope = (found - results[-1]) / (gain - gains[-1]) if gain != gains[-1] else 1.0
-            gains.append(gain)
-            results.append(found)
-            gain += (target - found) / max(slope, 0.2)
+            tried.clear()
+            tried[gain] = applied, _hops(weighted * applied, rate)
+            return integrated(np.concatenate((earlier, tried[gain][1])))
+
+        # 0.02 LU: the weighting's own error (above); the programme is measured exactly
+        # later. Where the limiter holds the peaks a dB adds less than a dB of loudness:
+        # slopes of -0.14 to 1.0 LU/dB, median 0.10, on the same five bulletins, where a
+        # floor of 0.2 holds each step back (75 of 78 calls came within 0.02 LU in 8
+        # tries); no bound: the first try is the whole way to the target.
+        gain = solve_gain(limited, target, found, tolerance=0.02, min_slope=0.2)
+        applied, hops = tried[gain]
         levelled = source * applied
     if heard is not None:
         heard.extend(hops)
