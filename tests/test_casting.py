@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import ClassVar
+
 import pytest
 
+from broadcaster import engines
+from broadcaster.cast import casting
 from broadcaster.cast.casting import (
+    Key,
     cast,
     default_voices_dir,
     load_pins,
@@ -194,3 +200,42 @@ def test_pin_table_with_gender(profiles, tmp_path):
     (tmp_path / "pins.toml").write_text('"Dev Rao" = { gender = "other" }\n')
     with pytest.raises(VoiceError, match="pin 'Dev Rao' has gender 'other'"):
         load_pins(tmp_path, profiles)
+
+
+@dataclass(frozen=True)
+class Made:
+    """A delivery an engine might add: its profile keys come from its fields alone."""
+
+    engine: ClassVar[str] = "made"
+    voice: str
+    warmth: float = field(default=0.5, metadata={engines.RANGE: (0.0, 1.0)})
+    breaths: int | None = field(default=None, metadata={engines.RANGE: (0, 3)})
+    label: str = field(default="", metadata={engines.DERIVED: True})
+
+
+def test_profile_keys_are_the_delivery_fields():
+    assert casting._keys(Made) == {
+        "voice": Key(str),
+        "warmth": Key((int, float), (0.0, 1.0)),
+        "breaths": Key(int, (0, 3)),
+    }
+    assert casting._required(Made) == "voice"
+    assert list(casting.ENGINE_KEYS["espeak"]) == ["voice", "rate", "pitch", "volume"]
+    assert casting.ENGINE_KEYS["piper"]["rate"] == Key(int, (85, 330))  # becomes length_scale
+    assert "name" not in casting.ENGINE_KEYS["piper"]  # worked out from the model
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "says"),
+    [
+        ("pitch", 101, "key 'pitch' is 101, out of range (pitch must be between 0 and 100)"),
+        ("volume", -0.5, "key 'volume' is -0.5, out of range (volume must be between 0.0 and 1.0)"),
+        ("rate", 1.5, "key 'rate' has the wrong type (float) (rate takes a whole number)"),
+        ("volume", "loud", "key 'volume' has the wrong type (str) (volume takes a number)"),
+        ("speed", 1.0, "unknown key 'speed' for engine 'espeak' (an kokoro key)"),
+    ],
+)
+def test_profile_values_are_checked_against_the_delivery_fields(tmp_path, key, value, says):
+    with pytest.raises(VoiceError) as raised:
+        casting._check_key(tmp_path / "anchor.toml", "espeak", key, value)
+    assert str(raised.value).startswith(f"{tmp_path / 'anchor.toml'}: {says}")

@@ -6,15 +6,16 @@ import hashlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, get_args, get_type_hints
 
 from broadcaster import engines
 from broadcaster.cast.gender import GENDERS, Guess, person_key
-from broadcaster.engines import AnyDelivery, Delivery, KokoroDelivery, PiperDelivery
+from broadcaster.engines import DELIVERIES, AnyDelivery, Delivery, KokoroDelivery, PiperDelivery
 from broadcaster.errors import VoiceError
 from broadcaster.script import ROLES, Bulletin, Segment
+from broadcaster.text.lexicon import LEXICON_FILE
 from broadcaster.tomlfile import read_toml
 
 if TYPE_CHECKING:
@@ -23,49 +24,59 @@ if TYPE_CHECKING:
 VOICES_ENV = "BROADCASTER_VOICES"
 CASTS = {"default": "voices", "neural": "voices-neural", "natural": "voices-natural"}
 """Packaged casts (``--cast NAME``) -> their folder, shipped in the package and in the repo."""
-ENGINE_KEYS = {
-    "espeak": ("voice", "rate", "pitch"),
-    "piper": ("model", "speaker", "rate", "length_scale", "noise_scale", "noise_w", "semitones"),
-    "kokoro": ("voice", "speed"),
-}
-"""The keys each engine's profiles take, besides the common ones."""
-COMMON_KEYS = ("role", "engine", "volume", "gender", "description")
-REQUIRED = {"espeak": "voice", "piper": "model", "kokoro": "voice"}
-"""The key naming the voice, which each engine's profiles must have."""
-RANGES = {
-    "espeak": {"rate": (80, 450), "pitch": (0, 100), "volume": (0.0, 1.0)},
-    "piper": {
-        "rate": (85, 330),
-        "length_scale": (0.5, 2.0),
-        "noise_scale": (0.0, 1.5),
-        "noise_w": (0.0, 1.5),
-        "semitones": (-12, 12),
-        "speaker": (0, 100_000),
-        "volume": (0.0, 1.0),
-    },
-    "kokoro": {"speed": (0.5, 2.0), "volume": (0.0, 1.0)},
-}
 PIPER_WPM = 160
 """The words per minute a profile's ``rate`` takes a Piper model's own pace (its config's
 length_scale) to be: joe reads the corpus bulletin at about this pace."""
 NUMBER = (int, float)
-TYPES = {
-    "role": str,
-    "engine": str,
-    "voice": str,
-    "model": str,
-    "rate": int,
-    "pitch": int,
-    "speaker": int,
-    "volume": NUMBER,
-    "length_scale": NUMBER,
-    "noise_scale": NUMBER,
-    "noise_w": NUMBER,
-    "semitones": NUMBER,
-    "speed": NUMBER,
-    "gender": str,
-    "description": str,
+
+
+@dataclass(frozen=True)
+class Key:
+    """A key a voice profile may have."""
+
+    types: type | tuple[type, ...]
+    """What TOML value it takes."""
+    range: tuple[float, float] | None = None
+    """The lowest and highest value, for a number."""
+
+
+def _keys(delivery: type[AnyDelivery]) -> dict[str, Key]:
+    """``delivery``'s fields as profile keys: the type from the annotation (a path is a
+    string in TOML, a float any number, None left out), the range from the field's
+    metadata; a field worked out from other keys is none."""
+    hints = get_type_hints(delivery)
+    return {
+        f.name: Key(_toml_type(hints[f.name]), f.metadata.get(engines.RANGE))
+        for f in fields(delivery)
+        if not f.metadata.get(engines.DERIVED)
+    }
+
+
+def _required(delivery: type[AnyDelivery]) -> str:
+    """The profile key of ``delivery``'s field without a default."""
+    return next(
+        f.name
+        for f in fields(delivery)
+        if f.default is MISSING and not f.metadata.get(engines.DERIVED)
+    )
+
+
+def _toml_type(hint: object) -> type | tuple[type, ...]:
+    given = [t for t in get_args(hint) if t is not type(None)] or [hint]
+    return {Path: str, float: NUMBER}.get(given[0], given[0])  # type: ignore[call-overload]
+
+
+COMMON_KEYS = {"role": Key(str), "engine": Key(str), "gender": Key(str), "description": Key(str)}
+"""The keys every profile takes besides its delivery's."""
+ENGINE_KEYS = {
+    delivery.engine: _keys(delivery)
+    | ({"rate": Key(int, (85, 330))} if delivery is PiperDelivery else {})
+    for delivery in DELIVERIES
 }
+"""The delivery keys each engine's profiles take (a Piper profile's ``rate`` in words a
+minute becomes its length_scale: :func:`_length_scale`)."""
+REQUIRED = {delivery.engine: _required(delivery) for delivery in DELIVERIES}
+"""The key naming the voice, which each engine's profiles must have."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +112,9 @@ def default_voices_dir(cast: str = "default") -> Path:
     return shipped if shipped.is_dir() else here.parent / CASTS[cast]
 
 
-RESERVED = ("lexicon.toml", "pins.toml")
+PINS_FILE = "pins.toml"
+"""A cast folder's pins: who always reads in which profile (:func:`load_pins`)."""
+RESERVED = (LEXICON_FILE, PINS_FILE)
 """Files in a voices folder that are not voice profiles."""
 
 
@@ -141,7 +154,7 @@ PIN_KEYS = ("voice", "gender")
 def load_pins(folder: Path, profiles: list[VoiceProfile]) -> dict[str, Pin]:
     """``pins.toml``: person name (case-insensitive) -> a profile name, or a table
     ``{voice = "profile", gender = "female"}`` with either key or both."""
-    path = folder / "pins.toml"
+    path = folder / PINS_FILE
     if not path.is_file():
         return {}
     by_name = {p.name: p for p in profiles}
@@ -192,13 +205,14 @@ def _load_profile(path: Path, engine: EspeakEngine) -> VoiceProfile:
 def _espeak_delivery(path: Path, data: dict, engine: EspeakEngine) -> Delivery:
     with _about(path, "voice"):
         engine.check_voice(data["voice"])
-    return Delivery(**{k: data[k] for k in ("voice", "rate", "pitch", "volume") if k in data})
+    return Delivery(**{k: data[k] for k in ENGINE_KEYS["espeak"] if k in data})
 
 
 def _kokoro_delivery(path: Path, data: dict) -> KokoroDelivery:
     with _about(path, "voice"):
         engines.get("kokoro").voice(data["voice"])  # type: ignore[attr-defined]
-    values = {k: float(data[k]) for k in ("speed", "volume") if k in data}
+    schema = ENGINE_KEYS["kokoro"]
+    values = {k: float(data[k]) for k in schema if schema[k].types == NUMBER and k in data}
     return KokoroDelivery(data["voice"], **values)
 
 
@@ -243,19 +257,19 @@ def _length_scale(data: dict, default: float) -> float:
 
 
 def _check_key(path: Path, kind: str, key: str, value: object) -> None:
-    allowed = (*COMMON_KEYS, *ENGINE_KEYS[kind])
-    if key not in allowed:
+    schema = COMMON_KEYS | ENGINE_KEYS[kind]
+    if key not in schema:
         other = next((e for e, keys in ENGINE_KEYS.items() if key in keys), None)
         where = f" (an {other} key)" if other else ""
         raise VoiceError(
             f"{path}: unknown key {key!r} for engine {kind!r}{where}",
-            f"allowed keys: {', '.join(allowed)}",
+            f"allowed keys: {', '.join(schema)}",
         )
-    ranges = RANGES[kind]
-    if not isinstance(value, TYPES[key]) or isinstance(value, bool):
+    types, bounds = schema[key].types, schema[key].range
+    if not isinstance(value, types) or isinstance(value, bool):
         raise VoiceError(
             f"{path}: key {key!r} has the wrong type ({type(value).__name__})",
-            f"{key} takes {_kind_of(key)}",
+            f"{key} takes {_kind_of(types)}",
         )
     if key == "role" and value not in ROLES:
         raise VoiceError(f"{path}: key 'role' is {value!r}", f"choose one of {', '.join(ROLES)}")
@@ -263,16 +277,15 @@ def _check_key(path: Path, kind: str, key: str, value: object) -> None:
         raise VoiceError(
             f"{path}: key 'gender' is {value!r}", f"choose {' or '.join(GENDERS)}, or leave it out"
         )
-    if key in ranges and not ranges[key][0] <= value <= ranges[key][1]:
-        low, high = ranges[key]
+    if bounds and not bounds[0] <= value <= bounds[1]:  # type: ignore[operator]
         raise VoiceError(
             f"{path}: key {key!r} is {value}, out of range",
-            f"{key} must be between {low} and {high}",
+            f"{key} must be between {bounds[0]} and {bounds[1]}",
         )
 
 
-def _kind_of(key: str) -> str:
-    return {str: "a string", int: "a whole number"}.get(TYPES[key], "a number")  # type: ignore[call-overload]
+def _kind_of(types: type | tuple[type, ...]) -> str:
+    return {str: "a string", int: "a whole number"}.get(types, "a number")  # type: ignore[call-overload]
 
 
 def _preference(profile: VoiceProfile, person: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 import threading
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
@@ -23,6 +23,10 @@ NEURAL_INSTALL = "pip install 'broadcaster[neural]'"
 """How to install what the neural engine needs."""
 NATURAL_INSTALL = "pip install 'broadcaster[natural]'"
 """How to install what the Kokoro engine needs."""
+RANGE = "range"
+"""A delivery field's metadata: the lowest and highest value a voice profile may give."""
+DERIVED = "derived"
+"""A delivery field's metadata: worked out from other keys, not a key of the profile."""
 
 
 @dataclass(frozen=True)
@@ -46,11 +50,11 @@ class Delivery:
     engine: ClassVar[str] = "espeak"
     voice: str
     """Engine voice id, optionally with a ``+variant`` suffix."""
-    rate: int = 165
+    rate: int = field(default=165, metadata={RANGE: (80, 450)})
     """Words per minute."""
-    pitch: int = 50
+    pitch: int = field(default=50, metadata={RANGE: (0, 100)})
     """0-100."""
-    volume: float = 1.0
+    volume: float = field(default=1.0, metadata={RANGE: (0.0, 1.0)})
     """0.0-1.0."""
 
     @property
@@ -66,19 +70,19 @@ class PiperDelivery:
     engine: ClassVar[str] = "piper"
     model: Path
     """The ``.onnx`` file; its config is the ``.onnx.json`` beside it."""
-    name: str
+    name: str = field(metadata={DERIVED: True})
     """The model as the profile names it: a bundled model's name or the file's stem."""
-    speaker: int | None = None
+    speaker: int | None = field(default=None, metadata={RANGE: (0, 100_000)})
     """Speaker id in a multi-speaker model; None for a single-speaker one."""
-    length_scale: float = 1.0
+    length_scale: float = field(default=1.0, metadata={RANGE: (0.5, 2.0)})
     """Pace: how long each phoneme lasts (above 1 is slower)."""
-    noise_scale: float = 0.667
+    noise_scale: float = field(default=0.667, metadata={RANGE: (0.0, 1.5)})
     """Expressiveness: how much each sound varies."""
-    noise_w: float = 0.8
+    noise_w: float = field(default=0.8, metadata={RANGE: (0.0, 1.5)})
     """Expressiveness: how much the timing varies."""
-    semitones: float = 0.0
+    semitones: float = field(default=0.0, metadata={RANGE: (-12, 12)})
     """Pitch offset, applied after synthesis without changing the duration."""
-    volume: float = 1.0
+    volume: float = field(default=1.0, metadata={RANGE: (0.0, 1.0)})
     """0.0-1.0."""
 
     @property
@@ -95,9 +99,9 @@ class KokoroDelivery:
     engine: ClassVar[str] = "kokoro"
     voice: str
     """A shipped voice, e.g. ``af_heart`` (American woman) or ``bm_fable`` (British man)."""
-    speed: float = 1.0
+    speed: float = field(default=1.0, metadata={RANGE: (0.5, 2.0)})
     """Pace: above 1 is faster."""
-    volume: float = 1.0
+    volume: float = field(default=1.0, metadata={RANGE: (0.0, 1.0)})
     """0.0-1.0."""
 
     @property
@@ -108,6 +112,8 @@ class KokoroDelivery:
 
 AnyDelivery = Delivery | PiperDelivery | KokoroDelivery
 """A delivery of any engine."""
+DELIVERIES: tuple[type[AnyDelivery], ...] = (Delivery, PiperDelivery, KokoroDelivery)
+"""Every engine's delivery, in the order profiles' ``engine`` key lists them."""
 
 
 @dataclass(frozen=True)
