@@ -39,7 +39,7 @@ from broadcaster.output import export, files, sidecars
 from broadcaster.script import Bulletin, Segment, Story
 from broadcaster.sound import loudness, mix, music
 from broadcaster.sound.music import Music
-from broadcaster.text.lexicon import load_lexicon
+from broadcaster.text.lexicon import LEXICON_FILE, load_lexicon
 from broadcaster.text.sentences import as_written, sentences
 from broadcaster.text.speech import speakable, unglued
 
@@ -156,7 +156,7 @@ def prepare(script: Path, engine: Engine, options: Options = Options()) -> Prepa
     pins = load_pins(folder, profiles)
     people = gender.infer(bulletin, {k: p.gender for k, p in pins.items() if p.gender})
     bulletin = cast(bulletin, profiles, pins, chosen, people)
-    lexicon = load_lexicon([folder / "lexicon.toml"], {p.name for p in profiles})
+    lexicon = load_lexicon([folder / LEXICON_FILE], {p.name for p in profiles})
     bulletin = readable(
         bulletin.map_segments(lambda s: replace(s, spoken=speakable(s.text, lexicon, s.voice)))
     )
@@ -599,7 +599,7 @@ def audition(engine: Engine, text: str, folder: Path, voices: Path | None) -> li
     cast_folder = voices or default_voices_dir()
     clips = []
     for profile in load_profiles(cast_folder, engine):
-        spoken = speakable(text, load_lexicon([cast_folder / "lexicon.toml"], {profile.name}),
+        spoken = speakable(text, load_lexicon([cast_folder / LEXICON_FILE], {profile.name}),
                            profile.name)  # fmt: skip
         segment = Segment(profile.role, None, text, spoken, profile.name)
         bulletin = Bulletin("sample", None, None, None, (Story(None, (segment,)),))

@@ -23,6 +23,10 @@ from broadcaster.render import Options
 
 STATE = ".broadcaster"
 """The output folder's hidden state folder."""
+STAMPS = "stamps"
+"""The state folder's folder of stamps."""
+STAGING = "tmp"
+"""The state folder's staging folder."""
 LOCK_POLL_S = 0.2
 """How often a batch waiting for the lock tries again."""
 
@@ -31,7 +35,7 @@ def prepare(out: Path) -> Path:
     """Create ``out`` and its state folder; raises BatchError if it cannot be written."""
     state = out / STATE
     try:
-        for folder in (state / "stamps", state / "tmp"):
+        for folder in (state / STAMPS, state / STAGING):
             folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BatchError(f"cannot write to output folder {out}: {exc.strerror}") from None
@@ -76,7 +80,7 @@ def _try_lock(fd: int) -> bool:
 
 def staging(out: Path) -> Path:
     """Where workers write; emptied before and after each run, under the lock."""
-    return out / STATE / "tmp"
+    return out / STATE / STAGING
 
 
 def clear_staging(out: Path) -> None:
@@ -110,7 +114,7 @@ def fingerprint(script: Path, options: Options) -> str:
 
 
 def _stamp_path(out: Path, relative: str) -> Path:
-    return out / STATE / "stamps" / f"{hashlib.sha256(relative.encode()).hexdigest()[:32]}.json"
+    return out / STATE / STAMPS / f"{hashlib.sha256(relative.encode()).hexdigest()[:32]}.json"
 
 
 def current(out: Path, relative: str, made_from: str) -> float | None:
