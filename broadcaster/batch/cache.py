@@ -23,7 +23,7 @@ from broadcaster import __version__
 from broadcaster.audio import AudioSegment
 from broadcaster.engines import Delivery, Engine, EngineVoice
 from broadcaster.errors import BatchError
-from broadcaster.output.files import PART, write_atomic
+from broadcaster.output.files import PART, alive, write_atomic
 
 MAGIC = b"BCLIP\x00\x02\x00"
 HEADER = struct.Struct("<8sIHHQ32s")
@@ -162,7 +162,7 @@ def sweep(folder: Path) -> None:
             abandoned = time.time() - scratch.stat().st_mtime > STALE_S
         except FileNotFoundError:
             continue
-        if abandoned or (host == socket.gethostname() and not _alive(pid)):
+        if abandoned or (host == socket.gethostname() and not alive(pid)):
             shutil.rmtree(scratch, ignore_errors=True)
 
 
@@ -171,18 +171,6 @@ def _scratch_folders(folder: Path) -> list[Path]:
         return [p for p in (folder / SCRATCH).iterdir() if p.is_dir()]
     except FileNotFoundError:
         return []
-
-
-def _alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # another user's live process
-    return True
 
 
 @dataclass(frozen=True)

@@ -200,11 +200,11 @@ def sweep(folder: Path, before: float) -> None:
     # The journals first: the temporaries they name are to be moved in, not removed.
     for names, settle in ((JOURNAL, _replay), (PARTIAL, _remove)):
         for path, found in _stale(folder, names, before):
-            if not _alive(int(found["pid"])):
+            if not alive(int(found["pid"])):
                 settle(path)
     scratch_before = before - SCRATCH_GRACE_S
     for path, found in _stale(Path(tempfile.gettempdir()), SCRATCH, scratch_before):
-        if not (found["pid"] and _alive(int(found["pid"]))) and _is_scratch(path, scratch_before):
+        if not (found["pid"] and alive(int(found["pid"]))) and _is_scratch(path, scratch_before):
             shutil.rmtree(path, ignore_errors=True)
 
 
@@ -243,14 +243,16 @@ def _changed(path: Path) -> float:
         return float("inf")
 
 
-def _alive(pid: int) -> bool:
-    """Whether a process ``pid`` runs on this machine."""
+def alive(pid: int) -> bool:
+    """Whether a process ``pid`` runs on this machine (0 or less: no process)."""
+    if pid <= 0:  # os.kill(0, ...) would signal this process's group
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
+        return True  # another user's live process
     return True
 
 
