@@ -111,10 +111,10 @@ def check(
 
 def version() -> str:
     """The version of the ffmpeg :func:`find_ffmpeg` finds, as it reports it."""
-    first = run(["-version"], what="ffmpeg does not run", hint=INSTALL_HINT).decode()
-    first = first.split("\n", 1)[0]
+    exe = find_ffmpeg()
+    said = run(["-version"], what=f"ffmpeg at {exe} does not run", hint=INSTALL_HINT)
+    first = said.decode(errors="replace").split("\n", 1)[0]
     if not first.startswith("ffmpeg version "):  # BROADCASTER_FFMPEG=/bin/true "ran"
-        exe = find_ffmpeg()
         says = f"`{exe} -version` says {first[:60]!r}"
         raise ExportError(f"{exe} is not ffmpeg: {says}", INSTALL_HINT)
     return first.removeprefix("ffmpeg version ").split(" Copyright")[0]
