@@ -74,23 +74,21 @@ def renders(tmp_path_factory):
     return folder, _python(folder, IN_MEMORY), _python(folder, INTO_A_FILE_OBJECT)
 
 
-def test_import_loads_the_names_on_first_use_and_render_stays_the_function():
-    probe = (
-        "import sys\n"
-        "import broadcaster\n"
-        "assert 'numpy' not in sys.modules and 'broadcaster.render' not in sys.modules\n"
-        "assert set(broadcaster.__all__) <= set(dir(broadcaster))\n"
-        "import broadcaster.render\n"
-        "from broadcaster.render import Options\n"
-        "assert callable(broadcaster.render) and broadcaster.Options is Options\n"
-        "try:\n"
-        "    broadcaster.nothing\n"
-        "except AttributeError as exc:\n"
-        "    print(exc)\n"
-    )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout == "module 'broadcaster' has no attribute 'nothing'\n"
+def test_import_loads_the_names_on_first_use_and_render_stays_the_function(tmp_path):
+    probe = """
+import json, sys
+import broadcaster
+assert "numpy" not in sys.modules and "broadcaster.render" not in sys.modules
+assert set(broadcaster.__all__) <= set(dir(broadcaster))
+import broadcaster.render
+from broadcaster.render import Options
+assert callable(broadcaster.render) and broadcaster.Options is Options
+try:
+    broadcaster.nothing
+except AttributeError as exc:
+    print(json.dumps(str(exc)))
+"""
+    assert _python(tmp_path, probe) == "module 'broadcaster' has no attribute 'nothing'"
 
 
 def test_a_str_is_the_text_and_a_path_the_file(tmp_path):
