@@ -1,6 +1,8 @@
 """The story of one render: transcript -> cast bulletin -> sentences -> programme -> file.
 
-Every stage lives in its own module; this one only calls them in order.
+Every stage lives in its own module; this one only calls them in order. Its
+:func:`parse`, :func:`prepare`, :func:`render` and :func:`preview` are the public API
+(``import broadcaster`` offers them).
 """
 
 from __future__ import annotations
