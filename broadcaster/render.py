@@ -147,7 +147,8 @@ def parse(
     source: Path | str, *, dialect: str | None = None, encoding: str | None = None
 ) -> Bulletin:
     """The transcript ``source`` as a Bulletin: a Path is a file (``Path("-")``: standard
-    input, decoded as ``encoding``, else detected); a str is the transcript's text itself.
+    input, decoded as ``encoding``, else detected); a str is the transcript's text itself
+    (already decoded: ``encoding`` does not apply).
     Read as ``dialect`` (None: detected), ``[pause]`` markers split out."""
     if isinstance(source, Path):
         text, name = read_transcript(source, encoding), str(source)
