@@ -47,7 +47,8 @@ from broadcaster.text.speech import speakable, unglued
 
 Output = Path | BinaryIO | None
 """Where a render goes: a file (a Path), a binary file object (the format must be given in
-:attr:`Options.format`), or None for an :class:`~pydub.AudioSegment` in memory."""
+:attr:`Options.format`; written only once the whole render has succeeded), or None for an
+:class:`~pydub.AudioSegment` in memory."""
 MAX_SPOKEN_CHARS = 300_000
 """Longest bulletin rendered (about 6 hours): a sanity limit, not a memory one."""
 CHARS_PER_HOUR = 54_000
@@ -130,7 +131,8 @@ class Rendered:
     chapters: list[export.Chapter]
     """One per story, with its title and where it starts and ends."""
     loudness: loudness.Measurement
-    """The programme's integrated loudness and true peak."""
+    """The programme's integrated loudness and true peak, as mixed: ``makeup_lu`` above
+    the target for a lossy file, which decodes on target."""
     timeline: mix.Timeline
     """Where every story, section and sentence sits."""
     sidecars: list[Path]
