@@ -1,9 +1,10 @@
 """Mixing: synthesised sections -> the programme, streamed block by block.
 
 The programme is never held whole: sections arrive in parts of a few seconds as the
-engine makes them, each is levelled (:class:`Leveller`) and laid out with its pauses,
-stings and bed, and handed to a sink (the encoder) and the loudness meter, so memory
-stays flat however long the bulletin. What remains is the timeline: where every story,
+engine makes them, each is levelled (:class:`Leveller`, in numpy: the limiter works on
+floats), laid out with its pauses, stings and bed and given its balance gain in pydub,
+and handed to a sink (the encoder) and the loudness meter, so memory stays flat however
+long the bulletin. What remains is the timeline: where every story,
 section and sentence sits.
 
 Order of a render: lead-in silence, opening sting, then the stories (a transition sting
@@ -170,12 +171,13 @@ def _joined(
     """``lead`` samples of silence, then the section's sentences joined by sentence
     pauses; each sentence's span in it. A part holds a few seconds, so joining it one
     piece at a time (each join copies what came before) costs little."""
-    gap = _silent(_samples(pauses.sentence_ms))
+    step = _samples(pauses.sentence_ms)
+    gap = _silent(step)
     joined, spans, at = _silent(lead), [], lead
     for n, (_, clip) in enumerate(section.sentences):
         if n:
             joined += gap
-            at += _samples(pauses.sentence_ms)
+            at += step
         joined += segment_of(clip, RATE, WIDTH)
         spans.append((at, at + clip.size))
         at += clip.size
@@ -266,8 +268,7 @@ class Mixer:
             self._silence(section.pause_ms)
         part, spans = _joined(section, pauses, lead)
         if self._bed is not None and section.role == "anchor":
-            size = len(part.raw_data) // WIDTH
-            bed = self._bed_under(size, spans, not section.part, section.ends)
+            bed = self._bed_under(int(part.frame_count()), spans, not section.part, section.ends)
             part = overlay(part, segment_of(bed, RATE, WIDTH))
         part = part.apply_gain(self._balance(samples_of(part), last))
         start = self.position
