@@ -32,7 +32,11 @@ def _scale(width: int) -> int:
 def pcm(samples: np.ndarray, width: int = 2) -> bytes:
     """Float ``samples`` as little-endian signed PCM of ``width`` bytes (2 or 4)."""
     scale = _scale(width)
-    scaled = np.clip(np.rint(np.asarray(samples, dtype=np.float64) * scale), -scale, scale - 1)
+    # In place after the one copy: a fresh array for each step took 1.2-1.8 ms for 5 s of
+    # 16-bit output against 0.25-0.46 (measured three times on this shared machine).
+    scaled = np.multiply(samples, scale, dtype=np.float64)
+    np.rint(scaled, out=scaled)
+    np.clip(scaled, -scale, scale - 1, out=scaled)
     return scaled.astype(f"<i{width}").tobytes()
 
 
