@@ -20,7 +20,7 @@ from typing import BinaryIO
 import numpy as np
 
 from broadcaster import dialects
-from broadcaster.audio import AudioSegment
+from broadcaster.audio import AudioSegment, samples_of
 from broadcaster.cast import gender
 from broadcaster.cast.casting import (
     VoiceProfile,
@@ -366,7 +366,7 @@ def _samples(clip) -> np.ndarray:
     """A clip as float samples at the programme's rate."""
     if clip.frame_rate != mix.RATE:
         clip = clip.set_frame_rate(mix.RATE)
-    return np.frombuffer(clip.raw_data, dtype="<i2").astype(np.float64) / 32768.0
+    return samples_of(clip)
 
 
 def tags_for(bulletin: Bulletin) -> export.Tags:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from broadcaster.audio import pcm
 from broadcaster.errors import ExportError
 from broadcaster.output import files
 from broadcaster.sound import loudness, mix
@@ -259,8 +260,7 @@ class Encoder:
 
     def write(self, samples: np.ndarray) -> None:
         """Queue float samples in [-1, 1] for encoding."""
-        pcm = np.clip(np.round(samples * 32767.0), -32768, 32767).astype("<i2")
-        self._queue.put(pcm.tobytes())
+        self._queue.put(pcm(samples))
 
     def _pump(self) -> None:
         while (data := self._queue.get()) is not None:
@@ -309,7 +309,6 @@ def codec_loss(samples: np.ndarray, rate: int, enc: Encoding) -> float:
     before = loudness.loudness(samples, rate)
     if not enc.bitrate or before == loudness.SILENT:
         return 0.0
-    pcm = np.clip(np.round(samples * 32767.0), -32768, 32767).astype("<i2").tobytes()
     with tempfile.TemporaryDirectory(prefix="broadcaster-") as scratch:
         coded = Path(scratch, f"probe.{enc.format.name}")
         ffmpeg = find_ffmpeg()
@@ -317,7 +316,7 @@ def codec_loss(samples: np.ndarray, rate: int, enc: Encoding) -> float:
             [ffmpeg, "-v", "error", "-nostdin", "-f", "s16le", "-ar", str(rate), "-ac", "1",
              "-i", "pipe:0", "-ar", str(enc.rate), "-c:a", enc.format.codec, "-b:a",
              enc.bitrate, "-f", enc.format.muxer, str(coded)],
-            input=pcm, capture_output=True, check=False,
+            input=pcm(samples), capture_output=True, check=False,
         )  # fmt: skip
         back = subprocess.run(
             [ffmpeg, "-v", "error", "-nostdin", "-i", str(coded), "-f", "f32le", "-ac", "1",
