@@ -48,17 +48,18 @@ subprocess.run([ffmpeg, "-v", "error", "-y", "-f", "s16le", "-ar", "24000", "-ac
 
 def floor_job(folder: Path) -> tuple[Path, Path]:
     """The floor's input (each call's ids and speed, the styles) as files, and the model."""
-    from broadcaster import render
-    from broadcaster.engines import get, get_engine
+    import broadcaster
+    from broadcaster.engines import get
     from broadcaster.engines.kokoro import ROWS, model_bytes
+    from broadcaster.text.sentences import utterances
 
     kokoro = get("kokoro")
-    prepared = render.prepare(CORPUS, get_engine(), render.Options(cast="natural"))
+    prepared = broadcaster.prepare(CORPUS, options=broadcaster.Options(cast="natural"))
     calls, styles = [], []
     for _, segment in prepared.bulletin.segments():
         delivery = prepared.profiles[segment.voice].delivery
         voice = kokoro.voice(delivery.voice)
-        for utterance in render.utterances(segment.spoken):
+        for utterance in utterances(segment.spoken):
             for symbols in kokoro.symbols(utterance, voice):
                 calls.append(([kokoro.vocab[c] for c in symbols], delivery.speed))
                 styles.append(voice.styles[min(len(symbols), ROWS - 1)])

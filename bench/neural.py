@@ -40,11 +40,11 @@ subprocess.run([ffmpeg, "-v", "error", "-y", "-f", "s16le", "-ar", str(job["rate
 
 def floor_job(folder: Path) -> tuple[Path, Path]:
     """The floor's input (ids, scales, rate) as a file, and the model's path."""
-    from broadcaster import render
+    import broadcaster
     from broadcaster.engines import engine_for, get_engine
     from broadcaster.engines.piper import sentences, to_ids
 
-    prepared = render.prepare(CORPUS, get_engine(), render.Options(cast="neural"))
+    prepared = broadcaster.prepare(CORPUS, options=broadcaster.Options(cast="neural"))
     text = " ".join(segment.spoken for _, segment in prepared.bulletin.segments())
     delivery = prepared.profiles["anchor"].delivery
     model = engine_for(delivery).model(delivery.model)

@@ -55,10 +55,9 @@ def floor_command(spoken: str, folder: Path, output: Path, codec_args: str = MP3
 
 def spoken_text(script: Path, segments: set[int] | None = None) -> str:
     """What the render speaks of ``script`` (all of it, or the 1-based ``segments``)."""
-    from broadcaster.engines import get_engine
-    from broadcaster.render import prepare
+    import broadcaster
 
-    said = prepare(script, get_engine()).bulletin.segments()
+    said = broadcaster.prepare(script).bulletin.segments()
     return " ".join(s.spoken for n, (_, s) in enumerate(said, 1) if not segments or n in segments)
 
 

@@ -1,6 +1,30 @@
-"""broadcaster: re-create radio news bulletins from their transcripts, offline."""
+"""broadcaster: re-create radio news bulletins from their transcripts, offline.
 
+The Python API (the command line is its first client)::
+
+    from pathlib import Path
+    import broadcaster
+
+    bulletin = broadcaster.parse(Path("news.txt"))             # a Bulletin: stories, segments
+    done = broadcaster.render(Path("news.txt"), Path("news.mp3"))  # the file and its sidecars
+    done = broadcaster.render(Path("news.txt"), None)          # done.segment: a pydub AudioSegment
+
+A ``Path`` is a file (``Path("-")``: standard input) and a ``str`` the transcript's text
+itself. Every function takes the source first, then the output, then keywords: ``options``
+(an :class:`Options`; a :class:`Prepared` bulletin keeps its own) and ``engine`` (None:
+``broadcaster.engines.Router()``, which reads each voice with its engine; every clip is
+synthesised through this one object). Failures the user can act on raise
+:class:`BroadcasterError` subclasses, with the command line's one-line messages.
+
+The names load on first use (PEP 562), so ``broadcaster --version`` imports none of the
+audio stack. ``broadcaster.render`` is the function; the module of that name is reached
+with ``from broadcaster.render import ...``.
+"""
+
+import importlib
 import os
+import sys
+import types
 
 __version__ = "0.1.0"
 
@@ -10,3 +34,53 @@ __version__ = "0.1.0"
 # parallel (synthesis, mixing and ffmpeg at once; batch in processes). Set before numpy
 # is imported; a value the user exported wins.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+_HOMES = {
+    "parse": "broadcaster.render",
+    "prepare": "broadcaster.render",
+    "render": "broadcaster.render",
+    "preview": "broadcaster.render",
+    "Options": "broadcaster.render",
+    "Prepared": "broadcaster.render",
+    "Rendered": "broadcaster.render",
+    "Bulletin": "broadcaster.script",
+    "Story": "broadcaster.script",
+    "Segment": "broadcaster.script",
+    "Skipped": "broadcaster.script",
+    "BroadcasterError": "broadcaster.errors",
+    "InputError": "broadcaster.errors",
+    "VoiceError": "broadcaster.errors",
+    "EngineError": "broadcaster.errors",
+    "ExportError": "broadcaster.errors",
+}
+"""Each public name and the module that defines it."""
+
+__all__ = [*_HOMES]
+
+
+def __getattr__(name: str) -> object:
+    """A public name, imported from its module on first use."""
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_HOMES[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+class _Package(types.ModuleType):
+    """This package, whose submodule ``render`` must not hide the function ``render``:
+    importing a submodule sets it as an attribute of its package (importlib's
+    ``setattr(parent, child, module)``), and an attribute that exists is never asked of
+    ``__getattr__``."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in _HOMES and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

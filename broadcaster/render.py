@@ -1,27 +1,25 @@
 """The story of one render: transcript -> cast bulletin -> sentences -> programme -> file.
 
-Every stage lives in its own module; this one only calls them in order.
+Every stage lives in its own module; this one only calls them in order. Its
+:func:`parse`, :func:`prepare`, :func:`render` and :func:`preview` are the public API
+(``import broadcaster`` offers them).
 """
 
 from __future__ import annotations
 
 import hashlib
-import queue
-import re
-import threading
+import shutil
 import time
-import unicodedata
-import warnings
-from collections.abc import Iterator, Mapping
-from concurrent.futures import Future
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO
 
 import numpy as np
 
 from broadcaster import dialects
+from broadcaster.audio import AudioSegment, samples_of
 from broadcaster.cast import gender
 from broadcaster.cast.casting import (
     VoiceProfile,
@@ -32,43 +30,36 @@ from broadcaster.cast.casting import (
     with_overrides,
 )
 from broadcaster.dialects import pauses
-from broadcaster.dialects.reading import STDIN, read_transcript
-from broadcaster.engines import Engine, engine_for
+from broadcaster.dialects.common import WORD
+from broadcaster.dialects.reading import STDIN, normalised, read_transcript
+from broadcaster.engines import Engine, Router
+from broadcaster.engines.ahead import ahead
 from broadcaster.errors import ExportError, InputError
 from broadcaster.output import export, files, sidecars
 from broadcaster.script import Bulletin, Segment, Story
-from broadcaster.sound import loudness, mix, music
-from broadcaster.sound.music import Music
+from broadcaster.sound import loudness, mix
+from broadcaster.sound.music import Music, sound_for
+from broadcaster.text.characters import printable, readable
 from broadcaster.text.lexicon import LEXICON_FILE, load_lexicon
-from broadcaster.text.sentences import as_written, sentences
+from broadcaster.text.sentences import as_written, sentences, utterances
 from broadcaster.text.speech import speakable, unglued
 
+Output = Path | BinaryIO | None
+"""Where a render goes: a file (a Path), a binary file object (the format must be given in
+:attr:`Options.format`; written only once the whole render has succeeded), or None for an
+:class:`~pydub.AudioSegment` in memory."""
 MAX_SPOKEN_CHARS = 300_000
 """Longest bulletin rendered (about 6 hours): a sanity limit, not a memory one."""
 CHARS_PER_HOUR = 54_000
 """About 15 characters a second at news-reading pace."""
 MAX_HOURS = MAX_SPOKEN_CHARS / CHARS_PER_HOUR
 """The longest bulletin, speech and ``[pause]`` markers together."""
-CHUNK_CHARS = 2000
-"""The longest text sent to the engine in one call."""
-LATIN = re.compile(r"[\u00a0-\u024f\u1e00-\u1eff\u2000-\u206f\u20a0-\u20cf]")
-"""Latin letters and the punctuation and currency blocks, beyond ASCII."""
-WORD = re.compile(r"\w")
-ESCAPES = re.compile(
-    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC: window titles, links
-    r"|\x1b[ -/]*[0-~]?"  # the short ones
-)
-"""Terminal escape sequences (colours pasted from a terminal: ESC[31m ...): CSI, OSC and
-the two-character ones."""
-CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-"""C0 and C1 control characters but tab and line ends."""
-T = TypeVar("T")
 PART_S = 5
 """Seconds of speech the engine hands on at a time: the mixer and the encoder work on
 one part while the engine synthesises the next."""
-PROBE_S = 5
-"""Seconds of speech encoded once to measure what the lossy codec takes away."""
+IN_MEMORY = "wav"
+"""The format a render into memory is encoded in, then read back by pydub: lossless, so
+no codec makeup."""
 TITLE_WORDS = 6
 """A story with no title is named by this many of its first words."""
 
@@ -111,7 +102,8 @@ class Options:
 
 @dataclass(frozen=True)
 class Prepared:
-    """A transcript read, parsed, made speakable and cast."""
+    """A transcript read, parsed, made speakable and cast, with the options it was
+    prepared with (a render of it uses those)."""
 
     bulletin: Bulletin
     """The cast bulletin, with spoken text."""
@@ -121,20 +113,23 @@ class Prepared:
     """Each speaker's inferred gender and why, by :func:`gender.person_key`."""
     folder: Path
     """The cast folder it was cast from."""
+    options: Options = Options()
+    """The options it was prepared with, and is rendered with."""
 
 
 @dataclass(frozen=True)
 class Rendered:
     """What a render produced."""
 
-    output: Path
-    """The audio file."""
+    path: Path | None
+    """The audio file (None for a render into a file object or into memory)."""
     duration_s: float
     """Its duration, from the samples written."""
     chapters: list[export.Chapter]
-    """One per story."""
-    measured: loudness.Measurement
-    """The programme's loudness and true peak."""
+    """One per story, with its title and where it starts and ends."""
+    loudness: loudness.Measurement
+    """The programme's integrated loudness and true peak, as mixed: ``makeup_lu`` above
+    the target for a lossy file, which decodes on target."""
     timeline: mix.Timeline
     """Where every story, section and sentence sits."""
     sidecars: list[Path]
@@ -143,14 +138,38 @@ class Rendered:
     """The file's format and settings."""
     makeup_lu: float = 0.0
     """Gain added for what the lossy codec takes away (the PCM is this much above target)."""
+    segment: AudioSegment | None = None
+    """The programme as a pydub AudioSegment, for a render into memory (``output=None``)."""
 
 
-def prepare(script: Path, engine: Engine, options: Options = Options()) -> Prepared:
-    """Everything short of synthesis (what ``inspect`` shows)."""
-    text = printable(read_transcript(script, options.encoding))
+def parse(
+    source: Path | str, *, dialect: str | None = None, encoding: str | None = None
+) -> Bulletin:
+    """The transcript ``source`` as a Bulletin: a Path is a file (``Path("-")``: standard
+    input, decoded as ``encoding``, else detected); a str is the transcript's text itself
+    (already decoded: ``encoding`` does not apply).
+    Read as ``dialect`` (None: detected), ``[pause]`` markers split out."""
+    if isinstance(source, Path):
+        text, name = read_transcript(source, encoding), str(source)
+    elif isinstance(source, str):
+        text, name = normalised(source, "the transcript"), None
+    else:
+        raise TypeError(f"source must be a Path or a str, not {type(source).__name__}")
+    text = printable(text)
     pauses.check(text)
-    bulletin = dialects.parse(text, options.dialect)
-    bulletin = pauses.split(replace(bulletin, source=str(script)))
+    bulletin = dialects.parse(text, dialect)
+    return pauses.split(replace(bulletin, source=name))
+
+
+def prepare(
+    source: Path | str, *, options: Options | None = None, engine: Engine | None = None
+) -> Prepared:
+    """Everything short of synthesis (what ``inspect`` shows): ``source`` (as
+    :func:`parse` takes it) parsed, cast with the voices ``engine`` offers (None: the
+    :class:`~broadcaster.engines.Router`) and made speakable, kept with ``options``."""
+    options = options or Options()
+    engine = engine or Router()
+    bulletin = parse(source, dialect=options.dialect, encoding=options.encoding)
     folder = options.voices or default_voices_dir(options.cast)
     profiles, chosen = with_overrides(load_profiles(folder, engine), options.overrides, engine)
     pins = load_pins(folder, profiles)
@@ -160,41 +179,85 @@ def prepare(script: Path, engine: Engine, options: Options = Options()) -> Prepa
     bulletin = readable(
         bulletin.map_segments(lambda s: replace(s, spoken=speakable(s.text, lexicon, s.voice)))
     )
-    return Prepared(bulletin, {p.name: p for p in profiles}, people, folder)
+    return Prepared(bulletin, {p.name: p for p in profiles}, people, folder, options)
 
 
-def printable(text: str) -> str:
-    """``text`` without terminal escape sequences and control characters, which would
-    reach the captions raw and be read aloud ("ESC[31m": "31 meters")."""
-    return CONTROLS.sub(" ", ESCAPES.sub("", text))
+def render(
+    source: Path | str | Prepared,
+    output: Output,
+    *,
+    options: Options | None = None,
+    engine: Engine | None = None,
+) -> Rendered:
+    """The whole bulletin ``source`` (as :func:`prepare` takes it, or prepared) synthesised
+    by ``engine`` (None: the Router), mixed, levelled and encoded to ``output`` (see
+    :data:`Output`), the sidecars written beside a file; nothing is left at ``output``
+    unless it all succeeds."""
+    prepared = _prepared(source, options, engine)
+    return _delivered(output, prepared, lambda path, ready: _render_file(ready, engine, path))
 
 
-def _unreadable(char: str) -> bool:
-    """Characters the English voices cannot say: other scripts, emoji, controls."""
-    return not (char.isascii() or LATIN.match(char)) or unicodedata.category(char) == "Cc"
+def preview(
+    source: Path | str | Prepared,
+    output: Output,
+    *,
+    section: int | None = None,
+    story: int | None = None,
+    speaker: str | None = None,
+    options: Options | None = None,
+    engine: Engine | None = None,
+) -> Rendered:
+    """One section, one story or everything one speaker says (exactly one of the three,
+    as :meth:`Bulletin.select` takes them) rendered as :func:`render` does, with the same
+    voices, lexicon and loudness and no stings or sidecars: its cost does not depend on
+    the bulletin's length."""
+    if sum(x is not None for x in (section, story, speaker)) != 1:
+        raise TypeError("give exactly one of section, story, speaker")
+    prepared = _prepared(source, options, engine)
+    chosen = prepared.bulletin.select(section, story, speaker)
+    return _delivered(
+        output, prepared, lambda path, ready: _preview_file(ready, engine, chosen, path)
+    )
 
 
-def readable(bulletin: Bulletin) -> Bulletin:
-    """Drop characters no voice can read from the spoken text, with one warning."""
-    dropped: list[str] = []
+def _prepared(
+    source: Path | str | Prepared, options: Options | None, engine: Engine | None
+) -> Prepared:
+    """``source`` prepared; a Prepared one as it is, with the options it keeps."""
+    if not isinstance(source, Prepared):
+        return prepare(source, options=options, engine=engine)
+    if options is not None and options != source.options:
+        raise ValueError("a Prepared bulletin is rendered with the options it was prepared with")
+    return source
 
-    def clean(segment: Segment) -> Segment:
-        kept = "".join(c for c in segment.spoken if not (_unreadable(c) and not c.isspace()))
-        dropped.extend(c for c in segment.spoken if _unreadable(c) and not c.isspace())
-        return replace(segment, spoken=" ".join(kept.split()))
 
-    cleaned = bulletin.map_segments(clean)
-    if dropped:
-        sample = ", ".join(repr(c) for c in list(dict.fromkeys(dropped))[:8])
-        warnings.warn(
-            f"skipped {len(dropped)} characters the voices cannot read ({sample})", stacklevel=2
+def _delivered(
+    output: Output, prepared: Prepared, make: Callable[[Path, Prepared], Rendered]
+) -> Rendered:
+    """``make`` run for ``output``: a Path as it is; a file object or memory (None)
+    through a scratch file, copied into the object or read back by pydub."""
+    if isinstance(output, Path):
+        return make(output, prepared)
+    if output is not None and not hasattr(output, "write"):
+        raise TypeError(
+            f"output must be a Path, a binary file object or None, not {type(output).__name__}"
         )
-    if not any(WORD.search(seg.spoken) for _, seg in cleaned.segments()):
-        raise InputError(
-            "the transcript has no words the voices can read",
-            "broadcaster reads English text in the Latin alphabet",
+    options = prepared.options
+    fmt = IN_MEMORY if output is None else options.format
+    if fmt is None:
+        raise ExportError(
+            "a render into a file object needs a format", "give Options(format=...), e.g. mp3"
         )
-    return cleaned
+    bitrate = None if output is None else options.bitrate
+    scratched = replace(prepared, options=replace(options, format=fmt, bitrate=bitrate,
+                                                  sidecars=()))  # fmt: skip
+    with files.scratch() as folder:
+        made = make(Path(folder, f"bulletin.{fmt}"), scratched)
+        if output is None:
+            return replace(made, path=None, segment=AudioSegment.from_file(made.path, fmt))
+        with open(made.path, "rb") as audio:
+            shutil.copyfileobj(audio, output)
+    return replace(made, path=None)
 
 
 def section_title(story: int, segment: Segment) -> str:
@@ -211,22 +274,6 @@ def story_titles(bulletin: Bulletin) -> list[str]:
         first = " ".join(words[:TITLE_WORDS]) + ("…" if len(words) > TITLE_WORDS else "")
         titles.append(story.title or first)
     return titles
-
-
-def utterances(text: str, limit: int = CHUNK_CHARS) -> list[str]:
-    """What the engine is asked to say, one call each: the sentences of ``text`` that have
-    words, a sentence longer than ``limit`` characters cut between words."""
-    pieces: list[str] = []
-    for sentence in filter(WORD.search, sentences(text)):
-        line = ""
-        for word in sentence.split():
-            if line and len(line) + 1 + len(word) > limit:
-                pieces.append(line)
-                line = word
-            else:
-                line = f"{line} {word}" if line else word
-        pieces.append(line)
-    return pieces
 
 
 def check_length(bulletin: Bulletin) -> None:
@@ -282,9 +329,6 @@ def synthesize(
         delivery = prepared.profiles[segment.voice].delivery
         label = section_title(story, segment)
         said = utterances(segment.spoken)
-        # The engine that reads this delivery, unless ``engine`` answers for every kind
-        # (the batch's clip cache).
-        reader = engine if getattr(engine, "routes", False) else engine_for(delivery)
         # Captions show the words as written ("Kyiv", not the lexicon's "Keev").
         written = [w for w in sentences(unglued(segment.text)) if WORD.search(w)]
         captions = as_written(written, said)
@@ -299,7 +343,7 @@ def synthesize(
         part: list[tuple[str, np.ndarray]] = []
         held, count = 0, 0
         for index, (utterance, caption) in enumerate(zip(said, captions, strict=True)):
-            clip = mix.trimmed(_samples(reader.synthesize(utterance, delivery, label)))
+            clip = mix.trimmed(_samples(engine.synthesize(utterance, delivery, label)))
             if clip.size:
                 part.append((caption, clip))
                 held += clip.size
@@ -314,7 +358,7 @@ def _samples(clip) -> np.ndarray:
     """A clip as float samples at the programme's rate."""
     if clip.frame_rate != mix.RATE:
         clip = clip.set_frame_rate(mix.RATE)
-    return np.frombuffer(clip.raw_data, dtype="<i2").astype(np.float64) / 32768.0
+    return samples_of(clip)
 
 
 def tags_for(bulletin: Bulletin) -> export.Tags:
@@ -329,46 +373,17 @@ def tags_for(bulletin: Bulletin) -> export.Tags:
     )
 
 
-def sound_for(options: Options, folder: Path, framed: bool = True) -> mix.Sound:
-    """The programme's loudness, pauses and music, the music loaded or generated."""
-    target = loudness.target_lufs(options.loudness)
-    if not options.music:
-        return mix.Sound(target, options.pauses)
-    chosen = music.from_folder(folder, options.stings)
-
-    def piece(kind: str, path: Path | None) -> np.ndarray:
-        return music.load(path, mix.RATE) if path else music.generated(kind, mix.RATE)
-
-    stings = {}
-    if framed:
-        stings = {
-            kind: piece(kind, getattr(chosen, kind.replace("-", "_")))
-            for kind in ("sting-open", "sting-close", "transition")
-        }
-    bed = None
-    if options.bed:
-        bed = piece("bed", chosen.bed if options.bed == "generated" else Path(options.bed))
-    return mix.Sound(target, options.pauses, stings, bed)
-
-
-def render_file(script: Path, output: Path, options: Options, engine: Engine) -> Rendered:
-    """Read, prepare and render ``script`` to ``output``: one bulletin, start to end."""
-    return render(prepare(script, engine, options), engine, output, options)
-
-
-def render(
-    prepared: Prepared, engine: Engine, output: Path, options: Options = Options()
-) -> Rendered:
-    """Synthesise, mix, encode and write the sidecars; nothing is left at ``output``
-    unless it all succeeds."""
+def _render_file(prepared: Prepared, engine: Engine | None, output: Path) -> Rendered:
+    """The whole bulletin to the file ``output``, and its sidecars."""
+    options = prepared.options
     check_length(prepared.bulletin)
     check_outputs(prepared.bulletin.source, output, options.sidecars)
     with _staged(output) as staged:
-        made = _produce(prepared, engine, output, options, None, True, staged)
+        made = _produce(prepared, engine, output, None, True, staged)
         loud = {
             "target_lufs": round(loudness.target_lufs(options.loudness), 2),
-            "integrated_lufs": round(made.measured.integrated_lufs, 2),
-            "true_peak_dbtp": round(made.measured.true_peak_dbtp, 2),
+            "integrated_lufs": round(made.loudness.integrated_lufs, 2),
+            "true_peak_dbtp": round(made.loudness.true_peak_dbtp, 2),
             "codec_makeup_lu": round(made.makeup_lu, 2),
         }
         audio = _audio(made, staged.temporary(output))
@@ -386,56 +401,19 @@ def _staged(output: Path) -> Iterator[files.FileSet]:
         yield staged
 
 
-def preview(
-    prepared: Prepared, engine: Engine, chosen: set[int], output: Path, options: Options
+def _preview_file(
+    prepared: Prepared, engine: Engine | None, chosen: set[int], output: Path
 ) -> Rendered:
-    """Only the chosen sections (1-based segment numbers), with the same voices, lexicon
-    and loudness as the full render, and no stings: their cost does not depend on the
-    bulletin's length."""
+    """Only the ``chosen`` sections (1-based segment numbers) to the file ``output``."""
     check_outputs(prepared.bulletin.source, output, ())
     with _staged(output) as staged:
-        return _produce(prepared, engine, output, options, chosen, False, staged)
-
-
-def select(
-    prepared: Prepared,
-    section: int | None = None,
-    story: int | None = None,
-    speaker: str | None = None,
-) -> set[int]:
-    """The segment numbers of one section, one story, or everything one person says."""
-    segments = prepared.bulletin.segments()
-    if section is not None:
-        if not 1 <= section <= len(segments):
-            raise InputError(
-                f"there is no section {section}", f"the transcript has {len(segments)} sections"
-            )
-        return {section}
-    if story is not None:
-        count = len(prepared.bulletin.stories)
-        if not 1 <= story <= count:
-            stories = "1 story" if count == 1 else f"{count} stories"
-            raise InputError(f"there is no story {story}", f"the transcript has {stories}")
-        return {n for n, (s, _) in enumerate(segments, 1) if s == story}
-    names = {seg.speaker.casefold(): seg.speaker for _, seg in segments if seg.speaker}
-    unnamed = list(dict.fromkeys(seg.role for _, seg in segments if not seg.speaker))
-    wanted = (speaker or "").casefold()
-    if wanted not in names and wanted not in unnamed:
-        roles = f"; or an unnamed speaker's role: {', '.join(unnamed)}" if unnamed else ""
-        raise InputError(
-            f"nobody called {speaker!r} speaks in the transcript",
-            f"speakers: {', '.join(dict.fromkeys(names.values())) or 'none are named'}{roles}",
-        )
-    if wanted in names:
-        return {n for n, (_, s) in enumerate(segments, 1) if (s.speaker or "").casefold() == wanted}
-    return {n for n, (_, s) in enumerate(segments, 1) if not s.speaker and s.role == wanted}
+        return _produce(prepared, engine, output, chosen, False, staged)
 
 
 def _produce(
     prepared: Prepared,
-    engine: Engine,
+    engine: Engine | None,
     output: Path,
-    options: Options,
     chosen: set[int] | None,
     framed: bool,
     staged: files.FileSet,
@@ -444,6 +422,7 @@ def _produce(
     synthesises the next part (on a thread of its own) while this one is levelled,
     mixed and encoded (by ffmpeg, in a process of its own), and what the codec takes
     away is measured on the first seconds meanwhile (on a thread of its own)."""
+    options = prepared.options
     enc = export.encoding(
         export.format_for(output, options.format),
         options.sample_rate,
@@ -451,10 +430,17 @@ def _produce(
         options.bitrate,
     )
     with ExitStack() as stack:  # on any error: the file removed, then the threads stopped
-        made = ahead(synthesize(prepared, engine, chosen))
+        made = ahead(synthesize(prepared, engine or Router(), chosen))
         stack.callback(made.close)
-        sound = sound_for(options, prepared.folder, framed)  # the engine starts meanwhile
-        probe = _CodecProbe(sound, enc)
+        sound = sound_for(  # the engine starts meanwhile
+            options.loudness,
+            options.pauses,
+            options.stings if options.music else None,
+            options.bed,
+            prepared.folder,
+            framed,
+        )
+        probe = export.CodecProbe(sound, enc)
         stack.callback(probe.close)
         tags = tags_for(prepared.bulletin)
         with export.encoded(output, mix.RATE, enc, tags, staged) as encoder:
@@ -473,105 +459,6 @@ def _produce(
     )
 
 
-def ahead(items: Iterator[T], depth: int = 6) -> Iterator[T]:
-    """``items``, made on a thread of their own up to ``depth`` ahead of the consumer.
-
-    Closing the iterator (or an error on either side) stops the thread and waits for it,
-    so the engine is never left synthesising for a render that has ended.
-    """
-    box: queue.Queue = queue.Queue(depth)
-    stop = threading.Event()
-
-    def put(entry: tuple) -> bool:
-        while not stop.is_set():
-            try:
-                box.put(entry, timeout=0.05)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def make() -> None:
-        try:
-            for item in items:
-                if not put((item, None)):
-                    return
-        except BaseException as exc:  # handed to the consumer, raised there
-            put((_END, exc))
-            return
-        put((_END, None))
-
-    thread = threading.Thread(target=make, name="synthesis", daemon=True)
-    thread.start()
-    try:
-        while True:
-            item, error = box.get()
-            if item is _END:
-                if error is not None:
-                    raise error
-                return
-            yield item
-    finally:
-        stop.set()
-        thread.join()
-
-
-_END = object()
-"""Marks the end of :func:`ahead`'s items."""
-
-
-class _CodecProbe:
-    """What the lossy codec takes away (LU), measured on the programme's first seconds of
-    speech, levelled, once encoded and decoded (LAME at 128k: about 0.4 LU of eSpeak's
-    sibilants), on a thread of its own while the engine synthesises on: the mixer waits
-    for it before its first sample and levels the whole programme as much higher, so the
-    listener decodes it on target."""
-
-    def __init__(self, sound: mix.Sound, enc: export.Encoding) -> None:
-        self.sound = sound
-        self.enc = enc
-        self.loss: Future | None = Future() if enc.bitrate else None
-        self._thread: threading.Thread | None = None
-
-    def watch(self, sections: Iterator[mix.Section]) -> Iterator[mix.Section]:
-        """``sections`` as they are; the first :data:`PROBE_S` seconds of speech (or all
-        there is) are read ahead and the probe started on them before the first is given."""
-        first: list[mix.Section] = []
-        if self.loss is not None:
-            held = 0.0
-            for section in sections:
-                first.append(section)
-                held += sum(clip.size for _, clip in section.sentences) / mix.RATE
-                if held >= PROBE_S:
-                    break
-            self._start(first)
-        yield from first
-        yield from sections
-
-    def _start(self, first: list[mix.Section]) -> None:
-        def measure() -> None:
-            try:
-                self.loss.set_result(self._measure(first))
-            except BaseException as exc:  # raised where the mixer waits for it
-                self.loss.set_exception(exc)
-
-        self._thread = threading.Thread(target=measure, name="codec probe", daemon=True)
-        self._thread.start()
-
-    def close(self) -> None:
-        """Wait for the probe, if it is running (its ffmpeg and scratch folder go with it)."""
-        if self._thread is not None:
-            self._thread.join()
-
-    def _measure(self, first: list[mix.Section]) -> float:
-        speech = [mix.speech(s, self.sound.pauses)[0] for s in first]
-        if not speech:
-            return 0.0
-        excerpt = np.concatenate(speech)[: PROBE_S * mix.RATE]
-        levelled = loudness.level(excerpt, mix.RATE, self.sound.target_lufs)
-        return export.codec_loss(levelled, mix.RATE, self.enc)
-
-
 def _audio(made: Rendered, path: Path) -> dict:
     """The manifest's description of the audio file, which is at ``path`` for now: its
     size and hash tell a reader whether the file beside the manifest is that one."""
@@ -580,7 +467,7 @@ def _audio(made: Rendered, path: Path) -> dict:
     with open(path, "rb") as audio:
         while block := audio.read(1 << 20):
             digest.update(block)
-    return {"file": made.output.name, "format": enc.format.name, "sample_rate": enc.rate,
+    return {"file": made.path.name, "format": enc.format.name, "sample_rate": enc.rate,
             "channels": enc.channels, "bitrate": enc.bitrate, "bytes": path.stat().st_size,
             "sha256": digest.hexdigest()}  # fmt: skip
 
@@ -603,10 +490,10 @@ def audition(engine: Engine, text: str, folder: Path, voices: Path | None) -> li
                            profile.name)  # fmt: skip
         segment = Segment(profile.role, None, text, spoken, profile.name)
         bulletin = Bulletin("sample", None, None, None, (Story(None, (segment,)),))
-        prepared = Prepared(readable(bulletin), {profile.name: profile}, {}, cast_folder)
         options = Options(voices=cast_folder, music=False)
-        made = preview(prepared, engine, {1}, folder / f"{profile.name}.mp3", options)
-        clips.append(Audition(profile.name, made.output, made.duration_s))
+        prepared = Prepared(readable(bulletin), {profile.name: profile}, {}, cast_folder, options)
+        made = _preview_file(prepared, engine, {1}, folder / f"{profile.name}.mp3")
+        clips.append(Audition(profile.name, made.path, made.duration_s))
     return clips
 
 

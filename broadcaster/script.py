@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from broadcaster.errors import InputError
+
 Role = Literal["anchor", "reporter", "soundbite"]
 ROLES: tuple[Role, ...] = ("anchor", "reporter", "soundbite")
 
@@ -89,3 +91,36 @@ class Bulletin:
         """A copy with ``fn`` applied to every segment."""
         stories = tuple(replace(s, segments=tuple(fn(g) for g in s.segments)) for s in self.stories)
         return replace(self, stories=stories)
+
+    def select(
+        self, section: int | None = None, story: int | None = None, speaker: str | None = None
+    ) -> set[int]:
+        """The 1-based segment numbers of one section, one story, or everything one person
+        (or an unnamed speaker's role) says: what a preview renders."""
+        segments = self.segments()
+        if section is not None:
+            if not 1 <= section <= len(segments):
+                raise InputError(
+                    f"there is no section {section}", f"the transcript has {len(segments)} sections"
+                )
+            return {section}
+        if story is not None:
+            count = len(self.stories)
+            if not 1 <= story <= count:
+                stories = "1 story" if count == 1 else f"{count} stories"
+                raise InputError(f"there is no story {story}", f"the transcript has {stories}")
+            return {n for n, (s, _) in enumerate(segments, 1) if s == story}
+        names = {seg.speaker.casefold(): seg.speaker for _, seg in segments if seg.speaker}
+        unnamed = list(dict.fromkeys(seg.role for _, seg in segments if not seg.speaker))
+        wanted = (speaker or "").casefold()
+        if wanted not in names and wanted not in unnamed:
+            roles = f"; or an unnamed speaker's role: {', '.join(unnamed)}" if unnamed else ""
+            raise InputError(
+                f"nobody called {speaker!r} speaks in the transcript",
+                f"speakers: {', '.join(dict.fromkeys(names.values())) or 'none are named'}{roles}",
+            )
+        if wanted in names:
+            return {
+                n for n, (_, s) in enumerate(segments, 1) if (s.speaker or "").casefold() == wanted
+            }
+        return {n for n, (_, s) in enumerate(segments, 1) if not s.speaker and s.role == wanted}

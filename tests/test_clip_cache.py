@@ -19,7 +19,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from broadcaster import render
+import broadcaster
 from broadcaster.audio import AudioSegment
 from broadcaster.batch import cache
 from broadcaster.engines import Delivery, EngineInfo
@@ -227,12 +227,12 @@ def test_edit_resynthesises_only_the_changed_sentence_with_the_real_engine(engin
     script = tmp_path / "b.txt"
     clips = cache.ClipCache(Counting(), tmp_path / "cache")
     script.write_text(producer(1))
-    first = render.render_file(script, tmp_path / "1.mp3", render.Options(), clips)
+    first = broadcaster.render(script, tmp_path / "1.mp3", engine=clips)
     assert asked == ["Bulletin number 1.", *SENTENCES]
     asked.clear()
     edited = (SENTENCES[0], "Engineers found two faults.", *SENTENCES[2:])
     script.write_text(producer(1, edited))
-    second = render.render_file(script, tmp_path / "2.mp3", render.Options(), clips)
+    second = broadcaster.render(script, tmp_path / "2.mp3", engine=clips)
     assert asked == ["Engineers found two faults."]
     assert (clips.synthesized, clips.cached) == (6, 4)
     assert second.duration_s < first.duration_s
@@ -242,12 +242,12 @@ def test_a_render_replaces_garbage_entries_with_the_real_engine(engine, tmp_path
     script = tmp_path / "b.txt"
     script.write_text(producer(1))
     clips = cache.ClipCache(engine, tmp_path / "cache")
-    first = render.render_file(script, tmp_path / "1.mp3", render.Options(), clips)
+    first = broadcaster.render(script, tmp_path / "1.mp3", engine=clips)
     entries = _entries(tmp_path / "cache")
     for entry in entries:  # magic intact, the length claiming 16 EiB
         entry.write_bytes(_garbage(cache.MAGIC, 22050, 2, 1, 2**64 - 1, bytes(32)))
     again = cache.ClipCache(engine, tmp_path / "cache")
-    second = render.render_file(script, tmp_path / "2.mp3", render.Options(), again)
+    second = broadcaster.render(script, tmp_path / "2.mp3", engine=again)
     assert (again.synthesized, again.cached) == (len(entries), 0)
     assert second.duration_s == pytest.approx(first.duration_s, abs=0.05)
     assert _entries(tmp_path / "cache") == entries

@@ -13,10 +13,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from broadcaster import render
 from broadcaster.ffmpeg import find_ffmpeg
 from broadcaster.output import export
+from broadcaster.render import Options, prepare, story_titles, synthesize
 from broadcaster.sound import mix
+from broadcaster.sound.music import sound_for
 from tests.conftest import EXAMPLES, KBS, decode, run_cli
 from tests.listening import ebur128
 
@@ -101,10 +102,12 @@ def test_the_makeup_applies_at_the_same_point_however_late_the_probe_answers(eng
     known from the start and one that comes only with the sink's 12th write (or after
     2 s, once nothing is written before it) must give the same samples, all of them
     above the target by the whole makeup."""
-    prepared = render.prepare(HARBOUR, engine)
-    sound = render.sound_for(render.Options(), prepared.folder)
-    speech = list(render.synthesize(prepared, engine))
-    titles = render.story_titles(prepared.bulletin)
+    prepared = prepare(HARBOUR, engine=engine)
+    default = Options()
+    sound = sound_for(default.loudness, default.pauses, default.stings, default.bed,
+                      prepared.folder)  # fmt: skip
+    speech = list(synthesize(prepared, engine))
+    titles = story_titles(prepared.bulletin)
     mixed = {}
     for name in ("soon", "late"):
         makeup: Future = Future()

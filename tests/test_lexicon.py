@@ -194,15 +194,14 @@ def test_voice_sections_reach_the_spoken_text_through_prepare(tmp_path: Path, en
     """A [voice.X] entry changes what profile X says in a real render's preparation."""
     import shutil
 
+    from broadcaster import Options, prepare
     from broadcaster.cast.casting import default_voices_dir
-    from broadcaster.render import Options, prepare
     from tests.conftest import KBS
 
     folder = tmp_path / "voices"
     shutil.copytree(default_voices_dir(), folder)
     (folder / "lexicon.toml").write_text('[voice.reporter]\n"Seoul" = "Sole"\n')
-    anchor, reporter = (
-        s for _, s in prepare(KBS, engine, Options(voices=folder)).bulletin.segments()
-    )
+    prepared = prepare(KBS, options=Options(voices=folder), engine=engine)
+    anchor, reporter = (s for _, s in prepared.bulletin.segments())
     assert reporter.voice == "reporter" and "Sole" in reporter.spoken
     assert "Seoul" in anchor.spoken and "Sole" not in anchor.spoken

@@ -186,7 +186,7 @@ def test_story_gap_differs_from_section_gap_in_the_audio(tmp_path):
 
 
 def test_long_sentence_is_spoken_whole(engine):
-    from broadcaster.render import CHUNK_CHARS, utterances
+    from broadcaster.text.sentences import CHUNK_CHARS, utterances
 
     words = [f"harbour{n % 7} council member" for n in range(220)]
     sentence = " ".join(words) + "."

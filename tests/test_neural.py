@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from mutagen.id3 import ID3
 
-from broadcaster import engines, render
+import broadcaster
+from broadcaster import engines
 from broadcaster.cast.casting import default_voices_dir, load_profiles
 from broadcaster.engines import PiperDelivery
 from broadcaster.engines.piper import shift_pitch
@@ -119,7 +120,7 @@ def test_pace_and_volume_follow_the_delivery(piper, joe):
 def test_lexicon_respelling_reaches_the_model_as_ipa(piper, model, tmp_path):
     script = tmp_path / "kyiv.txt"
     script.write_text("---\ntitle: T\n---\n## One\nanchor: Kyiv replied.\n")
-    prepared = render.prepare(script, engines.get_engine(), render.Options(cast="neural"))
+    prepared = broadcaster.prepare(script, options=broadcaster.Options(cast="neural"))
     spoken = prepared.bulletin.segments()[0][1].spoken
     assert spoken == "Keev replied."  # the shipped lexicon applies to the neural cast too
     symbols = {ids[0]: symbol for symbol, ids in model.config.phoneme_ids.items() if ids[0]}

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from broadcaster import render
+import broadcaster
 from broadcaster.batch.index import write_index
 from broadcaster.output import page
 from tests.batching import batch, write_bulletins
@@ -119,7 +119,7 @@ def rendered(tmp_path_factory, engine):
     def make(script: Path) -> tuple[Path, dict]:
         if script not in made:
             out = tmp_path_factory.mktemp("page") / f"{script.stem}.mp3"
-            render.render_file(script, out, render.Options(), engine)
+            broadcaster.render(script, out, engine=engine)
             made[script] = out, json.loads(out.with_suffix(".json").read_text("utf-8"))
         return made[script]
 

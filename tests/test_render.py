@@ -213,13 +213,12 @@ def test_a_failure_mid_stream_leaves_nothing(tmp_path, monkeypatch, where):
     free for the next render (a batch worker's)."""
     import threading
 
-    from broadcaster import render
-    from broadcaster.engines import get_engine
+    import broadcaster
+    from broadcaster.engines import Router
     from broadcaster.errors import BroadcasterError, EngineError
+    from broadcaster.text.sentences import utterances
 
     class FailsAtTheFourth:
-        routes = True  # answers for every delivery, like the batch's clip cache
-
         def __init__(self) -> None:
             self.calls = 0
 
@@ -227,7 +226,7 @@ def test_a_failure_mid_stream_leaves_nothing(tmp_path, monkeypatch, where):
             self.calls += 1
             if self.calls == 4 and where == "engine":
                 raise EngineError(f"{label}: the engine failed: on purpose")
-            return get_engine().synthesize(text, delivery, label)
+            return Router().synthesize(text, delivery, label)
 
     balance = mix.Mixer._balance
     parts = []
@@ -240,14 +239,14 @@ def test_a_failure_mid_stream_leaves_nothing(tmp_path, monkeypatch, where):
 
     if where == "mixer":
         monkeypatch.setattr(mix.Mixer, "_balance", failing_balance)
-    prepared = render.prepare(KBS, get_engine())  # 14 sentences in 13 parts
+    prepared = broadcaster.prepare(KBS)  # 14 sentences in 13 parts
     before = threading.active_count()
     engine = FailsAtTheFourth()
     with pytest.raises(BroadcasterError, match="on purpose"):
-        render.render(prepared, engine, tmp_path / "out.mp3")
+        broadcaster.render(prepared, tmp_path / "out.mp3", engine=engine)
     assert list(tmp_path.iterdir()) == []
     assert threading.active_count() == before
-    total = sum(len(render.utterances(s.spoken)) for _, s in prepared.bulletin.segments())
+    total = sum(len(utterances(s.spoken)) for _, s in prepared.bulletin.segments())
     assert engine.calls < total  # it stopped early
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -168,3 +169,56 @@ def test_each_interviewee_on_target_however_loud_their_voice(tmp_path):
              "pipe:0", str(wav)], input=turns, check=True,
         )  # fmt: skip
         assert ebur128(wav)[0] == pytest.approx(-16.0, abs=1.0), name
+
+
+def test_one_pcm_conversion_rounds_half_to_even_and_clips():
+    from broadcaster.audio import AudioSegment, pcm, samples_of, segment_of
+
+    steps = np.array([0.5, 1.5, 2.5, -0.5, -1.5, 32766.5, 32767.5, 40000.0, -40000.0])
+    got = np.frombuffer(pcm(steps / 32768), dtype="<i2").tolist()
+    assert got == [0, 2, 2, 0, -2, 32766, 32767, 32767, -32768]
+    assert np.frombuffer(pcm(np.array([1.0, -1.0]), width=4), dtype="<i4").tolist() == [
+        2**31 - 1, -(2**31)
+    ]  # fmt: skip
+    every = np.arange(-32768, 32768, dtype="<i2").tobytes()  # 16-bit PCM comes back unchanged
+    clip = AudioSegment(every, sample_width=2, frame_rate=22050, channels=1)
+    assert pcm(samples_of(segment_of(samples_of(clip), 22050, width=4))) == every
+
+
+def test_the_mixer_keeps_every_sample_of_clips_pauses_stings_and_bed(engine):
+    """pydub's silent() counts float milliseconds (700 ms came out a sample short) and its
+    overlay() re-slices to whole milliseconds (a bed cost 2 samples): the programme is as
+    long as its clips, pauses and stings, sample for sample."""
+    from broadcaster.audio import samples_of
+    from broadcaster.engines import Delivery
+    from broadcaster.sound import mix
+    from broadcaster.sound.music import generated
+
+    def clip(text: str) -> tuple[str, np.ndarray]:
+        return text, mix.trimmed(samples_of(engine.synthesize(text, Delivery("en-us"), "t")))
+
+    def ms(value: int) -> int:
+        return mix.RATE * value // 1000
+
+    c1, c2, c3, c4, c5 = (clip(t) for t in ("Fares rise.", "Fuel costs more.", "Not now.",
+                                            "Commuters object.", "The weather."))  # fmt: skip
+    anchor = mix.Section(1, "anchor", None, "anchor", "", "", [c1, c2], ends=False)
+    sections = [
+        anchor,
+        replace(anchor, sentences=[c3], part=1, ends=True),
+        mix.Section(1, "reporter", "Lena Ortiz", "reporter", "", "", [c4]),
+        mix.Section(2, "anchor", None, "anchor", "", "", [c5]),
+    ]
+    kinds = ("sting-open", "sting-close", "transition")
+    stings = {kind: generated(kind, mix.RATE) for kind in kinds}
+    sound = mix.Sound(stings=stings, bed=generated("bed", mix.RATE))
+    got: list[np.ndarray] = []
+    timeline = mix.Mixer(sound, got.append, True).run(sections, [None, None])
+    p = mix.Pauses()
+    clips = sum(c.size for _, c in (c1, c2, c3, c4, c5))
+    pauses = ms(p.lead_in_ms) + 2 * ms(p.sting_ms) + 2 * ms(p.sentence_ms) + ms(p.section_ms)
+    pauses += 2 * ms(p.story_ms) + ms(p.tail_ms)
+    expected = clips + pauses + sum(s.size for s in stings.values())
+    assert sum(x.size for x in got) == expected
+    assert round(timeline.duration * mix.RATE) == expected
+    assert max(x.size for x in got if not x.any()) <= mix.RATE  # silence streams a second at a time

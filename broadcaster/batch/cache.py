@@ -66,9 +66,6 @@ class ClipCache:
     """An engine that answers from the cache and asks ``engine`` only on a miss (in a
     batch, ``engines.Router()``: the engine that reads each delivery, eSpeak or Piper)."""
 
-    routes = True
-    """It answers for every kind of delivery: the render asks it directly."""
-
     def __init__(self, engine: Engine, folder: Path) -> None:
         self.engine = engine
         self.folder = folder

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
-from broadcaster import dialects, render
+from broadcaster import dialects
 from broadcaster.batch import cache, feed, state
 from broadcaster.batch.index import write_index
 from broadcaster.batch.naming import Template
@@ -27,6 +27,7 @@ from broadcaster.batch.worker import Outcome, Task
 from broadcaster.dialects.reading import read_transcript
 from broadcaster.errors import BatchError, BroadcasterError
 from broadcaster.output import files
+from broadcaster.render import Options, check_outputs
 
 POLL_S = 0.25
 """How often the loop looks for a stop request while workers are busy."""
@@ -43,7 +44,7 @@ class Batch:
     """The output folder."""
     template: Template
     """How outputs are named inside ``out``."""
-    options: render.Options
+    options: Options
     """Every bulletin's render options, passed through whole."""
     jobs: int
     """Local worker processes (or LocalCluster workers)."""
@@ -242,7 +243,7 @@ def _plan(batch: Batch, script: Path, folder: Path, names: dict[str, Path]) -> I
     if duration is not None:
         return Item(script, "skipped", output, duration)
     try:  # as a render does: never the transcript, nor another audio file's sidecars
-        render.check_outputs(str(script), output, batch.options.sidecars)
+        check_outputs(str(script), output, batch.options.sidecars)
     except BroadcasterError as exc:
         return Item(script, "failed", output, error=str(exc))
     staged = folder / PurePosixPath(relative).name
@@ -265,7 +266,7 @@ def _values(batch: Batch, script: Path) -> dict[str, str]:
     return values
 
 
-def _extension(options: render.Options) -> str:
+def _extension(options: Options) -> str:
     """The audio's file extension: the options' format once they have one, else mp3."""
     return getattr(options, "format", None) or "mp3"
 

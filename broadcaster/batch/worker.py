@@ -18,10 +18,10 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from broadcaster import render
 from broadcaster.batch.cache import ClipCache
 from broadcaster.engines import Router
 from broadcaster.errors import BroadcasterError
+from broadcaster.render import Options, render
 
 _ENGINE_LOCK = threading.Lock()
 """One engine per process, and eSpeak is not thread-safe: a Dask worker with several
@@ -36,7 +36,7 @@ class Task:
     """The transcript."""
     target: Path
     """Where to write the audio: a file in its own staging folder."""
-    options: render.Options
+    options: Options
     """The render's options, passed through whole."""
     cache: Path
     """The clip cache folder."""
@@ -67,7 +67,7 @@ def run_task(task: Task) -> Outcome:
         warnings.simplefilter("always")
         engine = ClipCache(Router(), task.cache)
         try:
-            done = render.render_file(task.script, task.target, task.options, engine)
+            done = render(task.script, task.target, options=task.options, engine=engine)
             duration, error = done.duration_s, None
         except BroadcasterError as exc:
             duration, error = None, str(exc)

@@ -5,24 +5,23 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import sys
 import textwrap
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 import click
 
-from broadcaster import engines, ffmpeg, render
+import broadcaster
+from broadcaster import engines, ffmpeg
 from broadcaster.cast.casting import CASTS, default_voices_dir
 from broadcaster.cast.gender import person_key
 from broadcaster.cli import cli, players
 from broadcaster.dialects import DIALECTS
-from broadcaster.engines import NATURAL_INSTALL, NEURAL_INSTALL, get_engine
+from broadcaster.engines import NATURAL_INSTALL, NEURAL_INSTALL, Router, get_engine
 from broadcaster.errors import BroadcasterError, EngineError
-from broadcaster.output import export, files, sidecars
+from broadcaster.output import export, sidecars
+from broadcaster.render import audition
 from broadcaster.script import ROLES
 from broadcaster.sound import loudness, mix, music
 
@@ -149,8 +148,8 @@ def sound_options(command):
 
 def options_from(
     params: dict, voices, dialect, encoding, overrides, cast: str = "default"
-) -> render.Options:
-    """render.Options from the click parameters of a command with :func:`sound_options`."""
+) -> broadcaster.Options:
+    """Options from the click parameters of a command with :func:`sound_options`."""
     pauses = mix.Pauses()
     given = {
         "sentence_ms": _seconds_ms(params.pop("sentence_pause")),
@@ -161,7 +160,7 @@ def options_from(
     stings = music.Music(
         params.pop("sting_open"), params.pop("sting_close"), params.pop("transition")
     )
-    return render.Options(
+    return broadcaster.Options(
         voices=voices,
         dialect=dialect,
         encoding=encoding,
@@ -216,25 +215,24 @@ def render_cmd(
     **sound,
 ) -> None:
     """Render SCRIPT (a transcript, - for stdin) to an audio bulletin (-o - for stdout)."""
-    engine = get_engine()
     options = options_from(sound, voices, dialect, encoding, overrides, cast)
-    prepared = render.prepare(script, engine, options)
     to_stdout = output == Path("-")
+    if to_stdout:  # a file object: the format is given, not read from a name
+        options = replace(options, format=options.format or "mp3")
+    prepared = broadcaster.prepare(script, options=options)
     stem = "stdin" if str(script) == "-" else script.stem
-    extension = options.format or "mp3"
-    with _destination(output, f"{stem}.{extension}") as target:
-        _check_encoding(target, options)
-        done = render.render(prepared, engine, target, options)
-        if to_stdout:
-            with open(target, "rb") as rendered:
-                shutil.copyfileobj(rendered, sys.stdout.buffer)
-            sys.stdout.buffer.flush()
+    named = Path("output", f"{stem}.{options.format or 'mp3'}")
+    target = named if output is None or to_stdout else output
+    _check_encoding(target, options)
+    done = broadcaster.render(prepared, sys.stdout.buffer if to_stdout else target)
+    if to_stdout:
+        sys.stdout.buffer.flush()
     report = {
-        "output": "-" if to_stdout else str(done.output),
+        "output": "-" if to_stdout else str(done.path),
         "duration_s": round(done.duration_s, 3),
         "segments": len(prepared.bulletin.segments()),
-        "loudness_lufs": round(done.measured.integrated_lufs, 2),
-        "true_peak_dbtp": round(done.measured.true_peak_dbtp, 2),
+        "loudness_lufs": round(done.loudness.integrated_lufs, 2),
+        "true_peak_dbtp": round(done.loudness.true_peak_dbtp, 2),
         "sidecars": [] if to_stdout else [str(p) for p in done.sidecars],
     }
     if as_json:
@@ -247,7 +245,7 @@ def render_cmd(
             click.echo(f"  {_minutes(chapter.start_ms / 1000):>7}  {chapter.title}", err=to_stdout)
 
 
-def _check_encoding(target: Path, options: render.Options) -> None:
+def _check_encoding(target: Path, options: broadcaster.Options) -> None:
     """A format, sample rate or bitrate the output cannot take, or a file name that says
     another format, is a command-line mistake."""
     try:
@@ -256,19 +254,6 @@ def _check_encoding(target: Path, options: render.Options) -> None:
         export.encoding(fmt, options.sample_rate, options.channels, options.bitrate)
     except BroadcasterError as exc:
         raise click.UsageError(str(exc)) from None
-
-
-@contextmanager
-def _destination(output: Path | None, name: str) -> Iterator[Path]:
-    """Where to render: ``output``; ``-`` means a scratch file, copied to stdout once the
-    whole file is made (a failed render writes nothing there); None, ``output/<name>``."""
-    if output is None:
-        yield Path("output") / name
-    elif output == Path("-"):
-        with files.scratch() as scratch:
-            yield Path(scratch) / name
-    else:
-        yield output
 
 
 @cli.command()
@@ -297,24 +282,23 @@ def preview(
     """Render one section, story or speaker of SCRIPT to hear it quickly."""
     if sum(x is not None for x in (section, story, speaker)) != 1:
         raise click.UsageError("give exactly one of --section, --story, --speaker")
-    engine = get_engine()
     options = options_from(sound, voices, dialect, encoding, overrides, cast)
-    prepared = render.prepare(script, engine, options)
-    chosen = render.select(prepared, section, story, speaker)
+    prepared = broadcaster.prepare(script, options=options)
+    chosen = prepared.bulletin.select(section, story, speaker)
     what = (f"section-{section}" if section is not None else f"story-{story}"
             if story is not None else f"speaker-{_slug(speaker)}")  # fmt: skip
     stem = "stdin" if str(script) == "-" else script.stem
     target = output or Path("output", "previews", f"{stem}-{what}.{options.format or 'mp3'}")
     _check_encoding(target, options)
-    done = render.preview(prepared, engine, chosen, target, options)
+    done = broadcaster.preview(prepared, target, section=section, story=story, speaker=speaker)
     for n, (story_n, seg) in enumerate(prepared.bulletin.segments(), 1):
         if n in chosen:
             who = seg.speaker or "-"
             click.echo(f"{n:>3}  story {story_n}  {seg.role:<9}  {who}  [{seg.voice}]")
             click.echo(f"     {seg.text}")
-    click.echo(f"{done.output}  {_minutes(done.duration_s)}")
+    click.echo(f"{done.path}  {_minutes(done.duration_s)}")
     if play:
-        players.play(done.output)
+        players.play(done.path)
 
 
 def _slug(text: str) -> str:
@@ -335,15 +319,15 @@ def inspect(
     as_json: bool,
 ) -> None:
     """Show how SCRIPT is segmented and cast, without synthesising."""
-    options = render.Options(voices, dialect, encoding, overrides, cast=_cast(voices, cast))
-    prepared = render.prepare(script, get_engine(), options)
+    options = broadcaster.Options(voices, dialect, encoding, overrides, cast=_cast(voices, cast))
+    prepared = broadcaster.prepare(script, options=options)
     if as_json:
         click.echo(json.dumps(inspection(prepared), ensure_ascii=False, indent=2))
     else:
         click.echo(_inspection_table(prepared))
 
 
-def inspection(prepared: render.Prepared) -> dict:
+def inspection(prepared: broadcaster.Prepared) -> dict:
     """The ``inspect --json`` document."""
     bulletin = prepared.bulletin
     return {
@@ -376,7 +360,7 @@ def _clip(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _inspection_table(prepared: render.Prepared) -> str:
+def _inspection_table(prepared: broadcaster.Prepared) -> str:
     b = prepared.bulletin
     why = f" ({b.detected_because})" if b.detected_because else " (forced)"
     lines = [
@@ -426,7 +410,7 @@ def voices(cast: str, as_json: bool, sample: str | None, output: Path, voices: P
     if sample is not None:
         chosen = _cast(voices, cast)
         folder = voices or default_voices_dir(chosen)
-        for clip in render.audition(engine, sample, output, folder):
+        for clip in audition(Router(), sample, output, folder):
             click.echo(f"{clip.profile:<14} {_minutes(clip.duration_s):>7}  {clip.path}")
         return
     found = engines.get(CAST_ENGINES[cast]).voices()

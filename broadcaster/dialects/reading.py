@@ -36,10 +36,15 @@ MAX_BYTES = 64 * 1024 * 1024
 def read_transcript(path: str | Path, encoding: str | None = None) -> str:
     """The text of a transcript file, with ``\\n`` line endings; raises InputError."""
     raw = _read_bytes(Path(path))
-    text = _decode(raw, path, encoding)
+    where = "standard input" if str(path) == STDIN else str(path)
+    return normalised(_decode(raw, path, encoding), where)
+
+
+def normalised(text: str, where: str) -> str:
+    """A transcript's ``text`` (read from ``where``) with ``\\n`` line endings; raises
+    InputError if it has nothing in it."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        where = "standard input" if str(path) == STDIN else path
         raise InputError(f"{where} is empty", "give a transcript with some words in it")
     return text
 

@@ -199,9 +199,6 @@ class Router:
     """One engine for every delivery: each is read by ``engine_for(delivery)``; voice
     questions go to eSpeak. What a wrapper such as the clip cache wraps."""
 
-    routes = True
-    """It answers for every kind of delivery: the render asks it directly."""
-
     @property
     def info(self) -> EngineInfo:
         return get_engine().info

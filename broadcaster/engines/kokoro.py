@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import onnxruntime
 
-from broadcaster.audio import AudioSegment
+from broadcaster.audio import AudioSegment, segment_of
 from broadcaster.engines import (
     NATURAL_INSTALL,
     EngineInfo,
@@ -283,8 +283,7 @@ class KokoroEngine:
                 "check that the section has words the voice can read",
             )
         audio = np.concatenate([self.run(c, voice, delivery.speed, label) for c in calls])
-        pcm = (np.clip(audio * delivery.volume, -1.0, 1.0) * 32767).astype("<i2").tobytes()
-        return AudioSegment(pcm, sample_width=2, frame_rate=SAMPLE_RATE, channels=1)
+        return segment_of(audio * delivery.volume, SAMPLE_RATE)
 
     def cache_key(self, delivery: KokoroDelivery) -> str:
         """Everything a clip in ``delivery`` depends on: runtimes, model and voice, delivery."""

@@ -26,7 +26,7 @@ import numpy as np
 import onnxruntime
 
 from broadcaster import ffmpeg
-from broadcaster.audio import AudioSegment
+from broadcaster.audio import AudioSegment, segment_of
 from broadcaster.engines import NEURAL_INSTALL, EngineVoice, PiperDelivery, get_engine, key_of
 from broadcaster.engines.espeak import Clause
 from broadcaster.errors import EngineError, VoiceError
@@ -288,8 +288,7 @@ class PiperEngine:
                 "check that the section has words the voice can read",
             )
         audio = np.concatenate([model.run(sentence, delivery) for sentence in ids])
-        pcm = (np.clip(audio * delivery.volume, -1.0, 1.0) * 32767).astype("<i2").tobytes()
-        clip = AudioSegment(pcm, sample_width=2, frame_rate=model.config.sample_rate, channels=1)
+        clip = segment_of(audio * delivery.volume, model.config.sample_rate)
         return shift_pitch(clip, delivery.semitones, label) if delivery.semitones else clip
 
     def cache_key(self, delivery: PiperDelivery) -> str:

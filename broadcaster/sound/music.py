@@ -11,6 +11,7 @@ import numpy as np
 
 from broadcaster import ffmpeg
 from broadcaster.errors import InputError
+from broadcaster.sound import loudness, mix
 
 KINDS = ("sting-open", "sting-close", "transition", "bed")
 """What a cast folder's music files are called (``sting-open.wav``, ``bed.mp3``, ...)."""
@@ -95,3 +96,34 @@ def generated(kind: str, rate: int) -> np.ndarray:
     chord = sum(np.sin(2 * np.pi * C_MAJOR[n] / 2 * t) for n in ("C4", "E4", "G4"))
     swell = 0.75 + 0.25 * np.sin(2 * np.pi * t / 8.0)  # one slow swell per loop: seamless
     return chord * swell
+
+
+def sound_for(
+    target: str,
+    pauses: mix.Pauses,
+    given: Music | None,
+    bed: str | None,
+    folder: Path,
+    framed: bool = True,
+) -> mix.Sound:
+    """The programme's loudness (``target``: a name or LUFS), pauses and music (``given``;
+    None: voices only), the music loaded (by ffmpeg) or generated: the stings if
+    ``framed``, the ``bed`` (``generated`` or a file; None: none) under the anchor."""
+    target_lufs = loudness.target_lufs(target)
+    if given is None:
+        return mix.Sound(target_lufs, pauses)
+    chosen = from_folder(folder, given)
+
+    def piece(kind: str, path: Path | None) -> np.ndarray:
+        return load(path, mix.RATE) if path else generated(kind, mix.RATE)
+
+    stings = {}
+    if framed:
+        stings = {
+            kind: piece(kind, getattr(chosen, kind.replace("-", "_")))
+            for kind in ("sting-open", "sting-close", "transition")
+        }
+    piece_bed = None
+    if bed:
+        piece_bed = piece("bed", chosen.bed if bed == "generated" else Path(bed))
+    return mix.Sound(target_lufs, pauses, stings, piece_bed)

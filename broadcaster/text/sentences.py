@@ -5,6 +5,11 @@ from __future__ import annotations
 import itertools
 from functools import lru_cache
 
+from broadcaster.dialects.common import WORD
+
+CHUNK_CHARS = 2000
+"""The longest text sent to the engine in one call."""
+
 
 @lru_cache(maxsize=1)
 def _segmenter():
@@ -46,3 +51,19 @@ def as_written(written: list[str], said: list[str]) -> list[str]:
         bounds.append(min(max(cut, low), high))
     bounds.append(len(flat))
     return [" ".join(flat[a:b]) for a, b in itertools.pairwise(bounds)]
+
+
+def utterances(text: str, limit: int = CHUNK_CHARS) -> list[str]:
+    """What the engine is asked to say, one call each: the sentences of ``text`` that have
+    words, a sentence longer than ``limit`` characters cut between words."""
+    pieces: list[str] = []
+    for sentence in filter(WORD.search, sentences(text)):
+        line = ""
+        for word in sentence.split():
+            if line and len(line) + 1 + len(word) > limit:
+                pieces.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        pieces.append(line)
+    return pieces
