@@ -17,17 +17,10 @@ from pathlib import Path
 import pytest
 
 from broadcaster.batch import cache, state
-from tests.batching import (
-    SENTENCES,
-    batch,
-    check_audio,
-    leftovers,
-    producer,
-    report,
-    write_bulletins,
-)
-from tests.conftest import ROOT
-from tests.test_errors import check_failure
+from tests.helpers.audio import check_audio
+from tests.helpers.batching import SENTENCES, batch, leftovers, producer, report, write_bulletins
+from tests.helpers.cli import check_failure
+from tests.helpers.paths import ROOT
 
 BAD = {
     "empty.txt": b"",

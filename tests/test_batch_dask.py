@@ -18,9 +18,10 @@ import distributed
 import pytest
 
 from broadcaster.batch import runners, state
-from tests.batching import batch, check_audio, leftovers, report, write_bulletins
-from tests.conftest import ROOT
-from tests.test_errors import check_failure
+from tests.helpers.audio import check_audio
+from tests.helpers.batching import batch, leftovers, report, write_bulletins
+from tests.helpers.cli import check_failure
+from tests.helpers.paths import ROOT
 
 STARTUP_S = 60
 

@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from broadcaster.output import captions, sidecars
 from broadcaster.sound import mix
 from broadcaster.text.sentences import as_written
-from tests.conftest import KBS, decode, run_cli
-from tests.listening import samples
+from tests.helpers.audio import decode, samples
+from tests.helpers.cli import run_cli
+from tests.helpers.paths import KBS
 
 RATE = 8000  # decoding rate for timing checks: 1 sample = 0.125 ms
 

@@ -15,7 +15,7 @@ from broadcaster.dialects import arirang, kbs_radio, kbs_web, korean_web, parse,
 from broadcaster.dialects.common import person
 from broadcaster.dialects.reporters import handover, signoff
 from broadcaster.script import Bulletin
-from tests.conftest import run_cli
+from tests.helpers.cli import run_cli
 from tests.test_dialects_web_radio import assert_well_formed, dropped, turns
 
 

@@ -9,21 +9,10 @@ import pytest
 
 from broadcaster.batch import naming
 from broadcaster.errors import BatchError
-from tests.conftest import KBS, run_cli
+from tests.helpers.cli import check_failure, run_cli
+from tests.helpers.paths import KBS
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
-
-
-def check_failure(done, *, status: int = 1, says: str, quiet: bool = True) -> None:
-    assert done.returncode == status, (done.stdout, done.stderr)
-    assert "Traceback" not in done.stderr
-    lines = done.stderr.splitlines()
-    if status == 1:
-        assert len(lines) == 1, done.stderr
-    assert lines[-1].startswith("Error: "), done.stderr
-    assert says in done.stderr, done.stderr
-    if quiet:
-        assert done.stdout == ""
 
 
 def render(tmp_path: Path, script: Path, *extra: str, env: dict[str, str] | None = None):

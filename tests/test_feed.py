@@ -20,9 +20,9 @@ import pytest
 from broadcaster.batch import feed
 from broadcaster.batch.feed import ITUNES
 from broadcaster.output.export import find_ffmpeg
-from tests.batching import batch, report, write_bulletins
-from tests.conftest import ROOT, run_cli
-from tests.test_errors import check_failure
+from tests.helpers.batching import batch, report, write_bulletins
+from tests.helpers.cli import check_failure, run_cli
+from tests.helpers.paths import ROOT
 
 BASE = "https://news.example.org/bulletins"
 PODCAST = {

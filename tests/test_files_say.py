@@ -17,8 +17,9 @@ from broadcaster import render
 from broadcaster.output import export
 from broadcaster.output.export import find_ffmpeg
 from broadcaster.sound import mix
-from tests.conftest import EXAMPLES, KBS, decode, run_cli
-from tests.listening import ebur128
+from tests.helpers.audio import decode, ebur128
+from tests.helpers.cli import run_cli
+from tests.helpers.paths import EXAMPLES, KBS
 
 HARBOUR = EXAMPLES / "producer-harbour-evening.txt"
 THREE_STORIES = """---

@@ -19,8 +19,9 @@ import pytest
 from broadcaster import render
 from broadcaster.batch.index import write_index
 from broadcaster.output import page
-from tests.batching import batch, write_bulletins
-from tests.conftest import EXAMPLES, KBS, ROOT, run_cli
+from tests.helpers.batching import batch, write_bulletins
+from tests.helpers.cli import run_cli
+from tests.helpers.paths import EXAMPLES, KBS, ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")

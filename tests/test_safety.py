@@ -20,7 +20,8 @@ import pytest
 
 from broadcaster.output import files
 from broadcaster.output.export import find_ffmpeg
-from tests.conftest import KBS, ROOT, run_cli
+from tests.helpers.cli import run_cli
+from tests.helpers.paths import KBS, ROOT
 
 HEAD = "---\ntitle: River news\n---\n"
 """A producer script's front matter."""

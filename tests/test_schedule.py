@@ -18,9 +18,9 @@ import pytest
 
 from broadcaster.batch import state
 from broadcaster.batch.schedule import Job, _weekdays, cron_trigger, next_times
-from tests.batching import check_audio, leftovers, write_bulletins
-from tests.conftest import run_cli
-from tests.test_errors import check_failure
+from tests.helpers.audio import check_audio
+from tests.helpers.batching import leftovers, write_bulletins
+from tests.helpers.cli import check_failure, run_cli
 
 JOBS = """timezone = "UTC"
 
