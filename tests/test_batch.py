@@ -211,6 +211,7 @@ def test_wait_queues_behind_the_lock_holder(tmp_path):
     assert stdout.startswith("2 bulletins: 2 rendered, 0 skipped, 0 failed")
 
 
+@pytest.mark.slow
 def test_progress_bar_on_a_terminal_only(tmp_path):
     # Click shows an ETA from the first update a second after the start: each bulletin
     # here is 40 s of speech, seconds of work in all.
@@ -238,6 +239,7 @@ def test_progress_bar_on_a_terminal_only(tmp_path):
     assert "Rendering" not in piped.stderr
 
 
+@pytest.mark.slow
 def test_sigkill_part_way_then_rerun_completes(tmp_path):
     write_bulletins(tmp_path / "in", 6)
     out, cached = tmp_path / "out", tmp_path / "cache"

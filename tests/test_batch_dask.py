@@ -101,6 +101,7 @@ def cluster(tmp_path_factory):
         yield address
 
 
+@pytest.mark.slow
 def test_batch_on_a_cluster_matches_local_workers(cluster, tmp_path):
     write_bulletins(tmp_path / "in", 4)
     (tmp_path / "in" / "empty.txt").write_bytes(b"")
@@ -133,6 +134,7 @@ def test_batch_on_a_cluster_matches_local_workers(cluster, tmp_path):
             check_audio(Path(item["output"]), item["duration_s"])
 
 
+@pytest.mark.slow
 def test_second_run_on_the_cluster_skips(cluster, tmp_path):
     write_bulletins(tmp_path / "in", 2)
     args = (str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--scheduler", cluster)
@@ -143,6 +145,7 @@ def test_second_run_on_the_cluster_skips(cluster, tmp_path):
     assert {i["status"] for i in report(tmp_path / "again.json").values()} == {"skipped"}
 
 
+@pytest.mark.slow
 def test_local_cluster(tmp_path):
     write_bulletins(tmp_path / "in", 2)
     out = tmp_path / "out"

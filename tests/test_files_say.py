@@ -74,6 +74,7 @@ def three(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", list(export.FORMATS))
 def test_every_format_decodes_on_target_and_every_run_gives_the_same_bytes(fmt, tmp_path):
     """The decoded file within 0.3 LU of -16 and of -23 (MP3 measured -16.4 and -23.4
@@ -88,6 +89,7 @@ def test_every_format_decodes_on_target_and_every_run_gives_the_same_bytes(fmt, 
     assert _digest(again) == _digest(tmp_path / f"h-23.{fmt}")
 
 
+@pytest.mark.slow
 def test_the_corpus_in_mp3_three_times_is_one_file_on_target(tmp_path):
     outs = [tmp_path / f"kbs{n}.mp3" for n in range(3)]
     for out in outs:

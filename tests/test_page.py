@@ -175,6 +175,7 @@ def _errors(browser) -> list[str]:
     return [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("script", [*sorted(EXAMPLES.glob("*.txt")), KBS], ids=lambda p: p.stem)
 def test_every_shipped_page_plays_along(browser, rendered, script):
     check_page(browser, *rendered(script))
