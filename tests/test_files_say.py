@@ -18,7 +18,7 @@ from broadcaster.output import export
 from broadcaster.output.export import find_ffmpeg
 from broadcaster.sound import mix
 from tests.helpers.audio import decode, ebur128
-from tests.helpers.cli import run_cli
+from tests.helpers.cli import invoke, run_cli
 from tests.helpers.paths import EXAMPLES, KBS
 
 HARBOUR = EXAMPLES / "producer-harbour-evening.txt"
@@ -183,7 +183,7 @@ def test_m4a_has_its_index_before_the_audio(tmp_path):
     assert kinds.index("moov") < kinds.index("mdat")
     assert [title for *_, title in chapters(out)] == ["Ferry fares rise", "Library reopens"]
     short = tmp_path / "p.m4a"
-    done = run_cli("preview", str(HARBOUR), "--section", "1", "-o", str(short))
+    done = invoke("preview", str(HARBOUR), "--section", "1", "-o", str(short))
     assert done.returncode == 0, done.stderr
     kinds = atoms(short)
     assert kinds.index("moov") < kinds.index("mdat")
@@ -191,7 +191,7 @@ def test_m4a_has_its_index_before_the_audio(tmp_path):
 
 def test_a_loudness_that_cannot_be_reached_is_refused_before_any_work(tmp_path):
     out = tmp_path / "loud.mp3"
-    done = run_cli("render", str(HARBOUR), "-o", str(out), "--loudness", "-13")
+    done = invoke("render", str(HARBOUR), "-o", str(out), "--loudness", "-13")
     assert done.returncode == 2
     assert "'-13' cannot be reached: above -14 LUFS" in done.stderr
     assert "Traceback" not in done.stderr

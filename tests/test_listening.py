@@ -14,7 +14,7 @@ import pytest
 from broadcaster.engines import Delivery
 from broadcaster.sound import mix
 from tests.helpers.audio import decode, median_f0, silent_runs
-from tests.helpers.cli import run_cli
+from tests.helpers.cli import invoke
 from tests.helpers.espeak import espeak_libraries
 from tests.helpers.paths import EXAMPLES, ROOT
 
@@ -79,9 +79,9 @@ def two_reporters(tmp_path_factory):
     """The public-radio example rendered (voices only), its manifest and its cast."""
     out = tmp_path_factory.mktemp("listen") / "pr.wav"
     script = EXAMPLES / "public-radio-two-reporters.txt"
-    done = run_cli("render", str(script), "-o", str(out), "--no-music", "--sample-rate", "16000")
+    done = invoke("render", str(script), "-o", str(out), "--no-music", "--sample-rate", "16000")
     assert done.returncode == 0, done.stderr
-    inspected = json.loads(run_cli("inspect", str(script), "--json").stdout)
+    inspected = json.loads(invoke("inspect", str(script), "--json").stdout)
     return decode(out, RATE), json.loads(out.with_suffix(".json").read_text()), inspected
 
 
@@ -134,7 +134,7 @@ def _gap(runs, segments, n: int) -> float:
 def test_story_gaps_section_gaps_and_pauses_in_the_audio(tmp_path):
     out = tmp_path / "h.wav"
     script = EXAMPLES / "producer-harbour-evening.txt"
-    done = run_cli("render", str(script), "-o", str(out), "--no-music", "--sample-rate", "16000")
+    done = invoke("render", str(script), "-o", str(out), "--no-music", "--sample-rate", "16000")
     assert done.returncode == 0, done.stderr
     manifest = json.loads(out.with_suffix(".json").read_text())
     pcm = decode(out, RATE)
@@ -160,7 +160,7 @@ def test_story_gaps_section_gaps_and_pauses_in_the_audio(tmp_path):
 def test_story_gap_differs_from_section_gap_in_the_audio(tmp_path):
     out = tmp_path / "k.wav"
     script = EXAMPLES / "kbs-radio-rail-strike.txt"
-    done = run_cli("render", str(script), "-o", str(out), "--no-music", "--sample-rate", "16000")
+    done = invoke("render", str(script), "-o", str(out), "--no-music", "--sample-rate", "16000")
     assert done.returncode == 0, done.stderr
     segs = json.loads(out.with_suffix(".json").read_text())["segments"]
     runs = silent_runs(decode(out, RATE), RATE, threshold=0.003, min_s=0.15)

@@ -100,11 +100,11 @@ def test_the_loudest_target_keeps_the_true_peak_ceiling(tmp_path):
     import json
 
     from tests.helpers.audio import ebur128
-    from tests.helpers.cli import run_cli
+    from tests.helpers.cli import invoke
     from tests.helpers.paths import KBS
 
     out = tmp_path / "kbs.mp3"
-    done = run_cli("render", str(KBS), "-o", str(out), "--loudness", "-14", "--sidecars", "json")
+    done = invoke("render", str(KBS), "-o", str(out), "--loudness", "-14", "--sidecars", "json")
     assert done.returncode == 0, done.stderr
     loud = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))["loudness"]
     assert loud["true_peak_dbtp"] <= -2.0

@@ -20,7 +20,7 @@ from broadcaster import render
 from broadcaster.batch.index import write_index
 from broadcaster.output import page
 from tests.helpers.batching import batch, write_bulletins
-from tests.helpers.cli import run_cli
+from tests.helpers.cli import invoke
 from tests.helpers.paths import EXAMPLES, KBS, ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -461,7 +461,7 @@ def test_feed_links_each_page_and_writes_the_index(archive, tmp_path):
     shutil.copytree(archive, site)
     (site / "index.html").unlink()
     base = "https://news.example.org/bulletins"
-    done = run_cli("feed", str(site), "--base-url", base, "--title", "Harbour <news>")
+    done = invoke("feed", str(site), "--base-url", base, "--title", "Harbour <news>")
     assert done.returncode == 0, done.stderr
     entries = feedparser.parse((site / "feed.xml").read_bytes()).entries
     pages = [f"{base}/2026-06-0{n}/bulletin-0{n}.html" for n in (3, 2, 1)]
@@ -474,7 +474,7 @@ def test_the_index_leaves_a_users_own_index_alone(archive, tmp_path):
     site = tmp_path / "site"
     shutil.copytree(archive, site)
     (site / "index.html").write_text("<p>my own home page</p>", encoding="utf-8")
-    done = run_cli("feed", str(site), "--base-url", "https://example.org/")
+    done = invoke("feed", str(site), "--base-url", "https://example.org/")
     assert done.returncode == 0, done.stderr
     assert (
         done.stderr
