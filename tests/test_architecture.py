@@ -26,14 +26,13 @@ ORDER = (
     ("cli", "__main__"),
 )
 """Stages left to right; each part of ``broadcaster`` (its top-level module or folder)
-may import its own stage and those on its left. Order of the first three: the data model
-and the utilities, then parsing, then the text an engine reads. engines/ comes before
-cast/ although a bulletin is cast before it is synthesised: the engines are drivers that
-speak a delivery dataclass (``Delivery``, ``PiperDelivery``, ``KokoroDelivery``) and know
-nothing of profiles, while casting derives the profile schema from those dataclasses and
-asks the engines whether a voice exists; moving the dataclasses into cast/ would make
-every engine import casting's module. ``""`` is the package itself, the public API, which
-loads render.py and the stages under it lazily and which batch/ and cli/ call."""
+may import its own stage and those on its left. engines/ comes before cast/ although a
+bulletin is cast before it is synthesised: the engines are drivers that speak a delivery
+dataclass (``Delivery``, ``PiperDelivery``, ``KokoroDelivery``) and know nothing of
+profiles, while casting derives the profile schema from those dataclasses and asks the
+engines whether a voice exists; moving the dataclasses into cast/ would make every engine
+import casting's module. ``""`` is the package itself, the public API, which loads
+render.py and the stages under it lazily and which batch/ and cli/ call."""
 
 RANK = {part: rank for rank, parts in enumerate(ORDER) for part in parts}
 
@@ -47,7 +46,7 @@ PACKAGE_METADATA = {"__version__"}
 KNOWN = {
     # find_ffmpeg is in output/export.py; the pitch shift runs ffmpeg's rubberband filter.
     # broadcaster/ffmpeg.py (the one ffmpeg runner, being added at the top because engines/,
-    # sound/ and output/ all run ffmpeg) is its home: remove these entries when it lands.
+    # sound/ and output/ all run ffmpeg) is its home: remove this entry when it lands.
     ("broadcaster.engines.piper", "broadcaster.output.export"),
 }
 """Known backward arrows, each ``(module, imported module)``, to be removed."""
