@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 import broadcaster
-from tests.conftest import ROOT, decode, run_cli
-from tests.listening import ebur128
+from tests.helpers.audio import decode, ebur128
+from tests.helpers.cli import run_cli
+from tests.helpers.paths import ROOT
 
 TEXT = (
     "---\ntitle: Evening news\n---\n"

@@ -17,17 +17,10 @@ from pathlib import Path
 import pytest
 
 from broadcaster.batch import cache, state
-from tests.batching import (
-    SENTENCES,
-    batch,
-    check_audio,
-    leftovers,
-    producer,
-    report,
-    write_bulletins,
-)
-from tests.conftest import ROOT
-from tests.test_errors import check_failure
+from tests.helpers.audio import check_audio
+from tests.helpers.batching import SENTENCES, batch, leftovers, producer, report, write_bulletins
+from tests.helpers.cli import check_failure
+from tests.helpers.paths import ROOT
 
 BAD = {
     "empty.txt": b"",
@@ -218,6 +211,7 @@ def test_wait_queues_behind_the_lock_holder(tmp_path):
     assert stdout.startswith("2 bulletins: 2 rendered, 0 skipped, 0 failed")
 
 
+@pytest.mark.slow
 def test_progress_bar_on_a_terminal_only(tmp_path):
     # Click shows an ETA from the first update a second after the start: each bulletin
     # here is 40 s of speech, seconds of work in all.
@@ -245,6 +239,7 @@ def test_progress_bar_on_a_terminal_only(tmp_path):
     assert "Rendering" not in piped.stderr
 
 
+@pytest.mark.slow
 def test_sigkill_part_way_then_rerun_completes(tmp_path):
     write_bulletins(tmp_path / "in", 6)
     out, cached = tmp_path / "out", tmp_path / "cache"

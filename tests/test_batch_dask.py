@@ -18,9 +18,10 @@ import distributed
 import pytest
 
 from broadcaster.batch import runners, state
-from tests.batching import batch, check_audio, leftovers, report, write_bulletins
-from tests.conftest import ROOT
-from tests.test_errors import check_failure
+from tests.helpers.audio import check_audio
+from tests.helpers.batching import batch, leftovers, report, write_bulletins
+from tests.helpers.cli import check_failure
+from tests.helpers.paths import ROOT
 
 STARTUP_S = 60
 
@@ -100,6 +101,7 @@ def cluster(tmp_path_factory):
         yield address
 
 
+@pytest.mark.slow
 def test_batch_on_a_cluster_matches_local_workers(cluster, tmp_path):
     write_bulletins(tmp_path / "in", 4)
     (tmp_path / "in" / "empty.txt").write_bytes(b"")
@@ -132,6 +134,7 @@ def test_batch_on_a_cluster_matches_local_workers(cluster, tmp_path):
             check_audio(Path(item["output"]), item["duration_s"])
 
 
+@pytest.mark.slow
 def test_second_run_on_the_cluster_skips(cluster, tmp_path):
     write_bulletins(tmp_path / "in", 2)
     args = (str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--scheduler", cluster)
@@ -142,6 +145,7 @@ def test_second_run_on_the_cluster_skips(cluster, tmp_path):
     assert {i["status"] for i in report(tmp_path / "again.json").values()} == {"skipped"}
 
 
+@pytest.mark.slow
 def test_local_cluster(tmp_path):
     write_bulletins(tmp_path / "in", 2)
     out = tmp_path / "out"

@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from broadcaster.output import captions, sidecars
 from broadcaster.sound import mix
 from broadcaster.text.sentences import as_written
-from tests.conftest import KBS, decode, run_cli
-from tests.listening import samples
+from tests.helpers.audio import decode, samples
+from tests.helpers.cli import invoke
+from tests.helpers.paths import KBS
 
 RATE = 8000  # decoding rate for timing checks: 1 sample = 0.125 ms
 
@@ -201,7 +202,7 @@ def corpus(tmp_path_factory):
     """The corpus bulletin rendered by the real engine to WAV (exact sample times), with
     its captions read back by webvtt-py and pysrt."""
     out = tmp_path_factory.mktemp("captions") / "kbs.wav"
-    done = run_cli("render", str(KBS), "-o", str(out))
+    done = invoke("render", str(KBS), "-o", str(out))
     assert done.returncode == 0, done.stderr
     vtt = webvtt.read(str(out.with_suffix(".vtt")))
     srt = pysrt.open(str(out.with_suffix(".srt")), error_handling=pysrt.ERROR_RAISE)
@@ -258,7 +259,7 @@ def test_a_render_escapes_markup_in_the_vtt_and_not_in_the_srt(tmp_path):
     said = "Shares in AT&T rose 3% <after> the results, analysts said; the rest -- of it -- fell."
     script = tmp_path / "att.txt"
     script.write_text(f"Anchor: {said}\n", encoding="utf-8")
-    done = run_cli("render", str(script), "-o", str(tmp_path / "att.wav"))
+    done = invoke("render", str(script), "-o", str(tmp_path / "att.wav"))
     assert done.returncode == 0, done.stderr
     vtt_text = (tmp_path / "att.vtt").read_text(encoding="utf-8")
     assert "AT&amp;T" in vtt_text and "&lt;after&gt;" in vtt_text and "<after>" not in vtt_text
@@ -294,7 +295,7 @@ def test_captions_keep_the_written_words_when_the_sentences_split_otherwise(tmp_
     )
     script = tmp_path / "w.txt"
     script.write_text(f"Anchor: {written}\n", encoding="utf-8")
-    done = run_cli("render", str(script), "-o", str(tmp_path / "w.wav"), "--no-music")
+    done = invoke("render", str(script), "-o", str(tmp_path / "w.wav"), "--no-music")
     assert done.returncode == 0, done.stderr
     vtt = webvtt.read(str(tmp_path / "w.vtt"))
     assert " ".join(c.text.replace("\n", " ") for c in vtt) == written

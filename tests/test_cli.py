@@ -20,8 +20,9 @@ import pytest
 from broadcaster import cli
 from broadcaster.ffmpeg import FFMPEG_ENV
 from broadcaster.output import export, files
-from tests.conftest import KBS, ROOT, run_cli
-from tests.listening import ebur128
+from tests.helpers.audio import ebur128
+from tests.helpers.cli import run_cli
+from tests.helpers.paths import KBS, ROOT
 
 
 def test_every_command_is_mapped_to_the_module_that_defines_it():

@@ -23,9 +23,8 @@ import broadcaster
 from broadcaster.audio import AudioSegment
 from broadcaster.batch import cache
 from broadcaster.engines import Delivery, EngineInfo
-from tests.batching import SENTENCES, producer
-from tests.conftest import run_cli
-from tests.test_errors import check_failure
+from tests.helpers.batching import SENTENCES, producer
+from tests.helpers.cli import check_failure, run_cli
 
 DELIVERY = Delivery("en-us", 170, 50, 1.0)
 TONE = EngineInfo("libtone.so", "test", "/data", "1.0")

@@ -15,7 +15,7 @@ from broadcaster.dialects import arirang, kbs_radio, kbs_web, korean_web, parse,
 from broadcaster.dialects.common import person
 from broadcaster.dialects.reporters import handover, signoff
 from broadcaster.script import Bulletin
-from tests.conftest import run_cli
+from tests.helpers.cli import invoke
 from tests.test_dialects_web_radio import assert_well_formed, dropped, turns
 
 
@@ -143,7 +143,7 @@ def test_inspect_warns_when_handover_and_signoff_disagree(tmp_path) -> None:
     script.write_text(
         "Anchor: A.Here's Park Seo-jin.Report: B.Park Seo-yeon, KBS World Radio News."
     )
-    done = run_cli("inspect", str(script), "--json")
+    done = invoke("inspect", str(script), "--json")
     assert done.returncode == 0
     assert done.stderr == (
         "Warning: the hand-over names 'Park Seo-jin' but the sign-off 'Park Seo-yeon';"
@@ -221,7 +221,7 @@ def test_kbs_web_time_stamps_in_every_format(line: str, date: str) -> None:
 
 
 def test_kbs_web_two_unnamed_speakers_get_two_voices() -> None:
-    done = run_cli("inspect", "examples/kbs-web-page-furniture.txt", "--json")
+    done = invoke("inspect", "examples/kbs-web-page-furniture.txt", "--json")
     voices = {s["speaker"]: s["voice"] for s in json.loads(done.stdout)["segments"]}
     assert voices["Crane operator"] != voices["Truck driver"]
 

@@ -13,8 +13,9 @@ from broadcaster.cast.casting import default_voices_dir, load_profiles
 from broadcaster.engines import Delivery
 from broadcaster.engines.espeak import SAMPLE_RATE
 from broadcaster.errors import EngineError, VoiceError
-from tests.conftest import KBS, ROOT, run_cli
-from tests.test_listening import _libraries
+from tests.helpers.cli import run_cli
+from tests.helpers.espeak import espeak_libraries as _libraries
+from tests.helpers.paths import KBS, ROOT
 
 US = Delivery("en-us", 175, 50, 1.0)
 

@@ -10,28 +10,19 @@ import pytest
 from broadcaster.batch import naming
 from broadcaster.errors import BatchError
 from broadcaster.ffmpeg import find_ffmpeg
-from tests.conftest import KBS, run_cli
+from tests.helpers.cli import check_failure, invoke, run_cli
+from tests.helpers.paths import KBS
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
 
 
-def check_failure(done, *, status: int = 1, says: str, quiet: bool = True) -> None:
-    assert done.returncode == status, (done.stdout, done.stderr)
-    assert "Traceback" not in done.stderr
-    lines = done.stderr.splitlines()
-    if status == 1:
-        assert len(lines) == 1, done.stderr
-    assert lines[-1].startswith("Error: "), done.stderr
-    assert says in done.stderr, done.stderr
-    if quiet:
-        assert done.stdout == ""
-
-
 def render(tmp_path: Path, script: Path, *extra: str, env: dict[str, str] | None = None):
-    """Render into tmp_path/out; afterwards nothing at all may be there."""
+    """Render into tmp_path/out; afterwards nothing at all may be there. In this process,
+    unless ``env`` is given: the engine and ffmpeg are found once per process, from it."""
     out = tmp_path / "out"
     out.mkdir(exist_ok=True)
-    done = run_cli("render", str(script), "-o", str(out / "bulletin.mp3"), *extra, env=env)
+    run = run_cli if env else invoke
+    done = run("render", str(script), "-o", str(out / "bulletin.mp3"), *extra, env=env)
     assert list(out.iterdir()) == []
     return done
 
@@ -66,7 +57,7 @@ def test_directory_as_script(tmp_path):
 
 
 def test_inspect_reports_the_same_errors(tmp_path):
-    done = run_cli("inspect", str(write(tmp_path, "empty.txt", b"")))
+    done = invoke("inspect", str(write(tmp_path, "empty.txt", b"")))
     check_failure(done, says="is empty")
 
 
@@ -110,7 +101,7 @@ def test_voices_folder_missing_a_role(tmp_path):
 
 
 def test_output_is_an_existing_directory(tmp_path):
-    done = run_cli("render", str(KBS), "-o", str(tmp_path))
+    done = invoke("render", str(KBS), "-o", str(tmp_path))
     check_failure(done, says="is a directory (give a file name such as out.mp3)")
     assert list(tmp_path.iterdir()) == []
 
@@ -122,13 +113,13 @@ def test_output_folder_cannot_be_written(tmp_path):
         locked = tmp_path / "locked"
         locked.mkdir(mode=0o555)
         target = locked / "bulletin.mp3"
-    check_failure(run_cli("render", str(KBS), "-o", str(target)), says="cannot write to folder")
+    check_failure(invoke("render", str(KBS), "-o", str(target)), says="cannot write to folder")
     assert not target.exists()
 
 
 def test_output_parent_is_a_file(tmp_path):
     blocker = write(tmp_path, "file", b"x")
-    done = run_cli("render", str(KBS), "-o", str(blocker / "bulletin.mp3"))
+    done = invoke("render", str(KBS), "-o", str(blocker / "bulletin.mp3"))
     check_failure(done, says="cannot create folder")
 
 
@@ -192,7 +183,7 @@ def test_no_ffmpeg_anywhere(tmp_path):
     ],
 )
 def test_usage_errors_exit_2(args, says):
-    check_failure(run_cli(*args), status=2, says=says)
+    check_failure(invoke(*args), status=2, says=says)
 
 
 def test_debug_shows_the_traceback(tmp_path):
@@ -201,6 +192,7 @@ def test_debug_shows_the_traceback(tmp_path):
     assert "Traceback" in done.stderr and "InputError: no such file" in done.stderr
 
 
+@pytest.mark.slow
 def test_five_megabyte_transcript_fails_cleanly(tmp_path):
     story = KBS.read_text(encoding="utf-8").split("\n", 2)[2]
     big = write(tmp_path, "big.txt", (story * (5_000_000 // len(story) + 1)).encode())
@@ -215,7 +207,7 @@ def test_unreadable_characters_are_skipped_with_a_warning(tmp_path):
         "Anchor: Crowds filled 서울 today 😀 for the parade.\x07 It rained.\n".encode(),
     )
     out = tmp_path / "mixed.mp3"
-    done = run_cli("render", str(script), "-o", str(out), "-q")
+    done = invoke("render", str(script), "-o", str(out), "-q")
     assert done.returncode == 0, done.stderr
     assert done.stderr == (
         "Warning: skipped 3 characters the voices cannot read ('서', '울', '😀')\n"
@@ -321,13 +313,13 @@ def test_bad_music_files(tmp_path, option, content, says):
 )
 def test_preview_out_of_range(tmp_path, args, says):
     out = tmp_path / "p.mp3"
-    check_failure(run_cli("preview", str(KBS), *args, "-o", str(out)), says=says)
+    check_failure(invoke("preview", str(KBS), *args, "-o", str(out)), says=says)
     assert not out.exists()
 
 
 def test_batch_name_too_long_is_a_usage_error_naming_the_option(tmp_path):
     out = tmp_path / "out"
-    done = run_cli("batch", str(KBS), "--out", str(out), "--name", "x" * 300 + ".{ext}")
+    done = invoke("batch", str(KBS), "--out", str(out), "--name", "x" * 300 + ".{ext}")
     says = "makes a name of 302 bytes, longer than the 230 a name may have (shorten --name;"
     check_failure(done, status=2, says=says)
     assert " -o" not in done.stderr  # batch has no -o

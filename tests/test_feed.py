@@ -21,9 +21,9 @@ from broadcaster.batch import feed
 from broadcaster.batch.feed import ITUNES
 from broadcaster.ffmpeg import find_ffmpeg
 from broadcaster.output.sidecars import MANIFEST_BYTES
-from tests.batching import batch, report, write_bulletins
-from tests.conftest import ROOT, run_cli
-from tests.test_errors import check_failure
+from tests.helpers.batching import batch, report, write_bulletins
+from tests.helpers.cli import check_failure, invoke
+from tests.helpers.paths import ROOT
 
 BASE = "https://news.example.org/bulletins"
 PODCAST = {
@@ -73,7 +73,7 @@ def _site(rendered, tmp_path: Path) -> Path:
 
 
 def _feed(folder: Path, *args: str, base: str = BASE):
-    done = run_cli("feed", str(folder), "--base-url", base, *args)
+    done = invoke("feed", str(folder), "--base-url", base, *args)
     assert done.returncode == 0, done.stderr
     parsed = feedparser.parse((folder / "feed.xml").read_bytes())
     assert not parsed.bozo, parsed.bozo_exception
@@ -141,7 +141,7 @@ def test_manifest_gives_title_date_and_duration_and_feed_writes_elsewhere(render
     manifest |= {"title": "Morning edition", "date": "2026-07-01", "description": "Gates."}
     mp3.with_suffix(".json").write_text(json.dumps(manifest))
     elsewhere = tmp_path / "f.xml"
-    done = run_cli("feed", str(folder), "--base-url", BASE + "/", "-o", str(elsewhere))
+    done = invoke("feed", str(folder), "--base-url", BASE + "/", "-o", str(elsewhere))
     assert done.returncode == 0, done.stderr
     parsed = feedparser.parse(elsewhere.read_bytes())
     first = parsed.entries[0]
@@ -270,7 +270,7 @@ def test_enclosure_urls_are_built_with_a_url_library(rendered, tmp_path, base, e
     ],
 )
 def test_feed_errors(tmp_path, args, status, says):
-    check_failure(run_cli("feed", str(tmp_path), *args), status=status, says=says)
+    check_failure(invoke("feed", str(tmp_path), *args), status=status, says=says)
     assert list(tmp_path.iterdir()) == []
 
 

@@ -18,8 +18,9 @@ from broadcaster.output import export
 from broadcaster.render import Options, prepare, story_titles, synthesize
 from broadcaster.sound import mix
 from broadcaster.sound.music import sound_for
-from tests.conftest import EXAMPLES, KBS, decode, run_cli
-from tests.listening import ebur128
+from tests.helpers.audio import decode, ebur128
+from tests.helpers.cli import invoke, run_cli
+from tests.helpers.paths import EXAMPLES, KBS
 
 HARBOUR = EXAMPLES / "producer-harbour-evening.txt"
 THREE_STORIES = """---
@@ -74,6 +75,7 @@ def three(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", list(export.FORMATS))
 def test_every_format_decodes_on_target_and_every_run_gives_the_same_bytes(fmt, tmp_path):
     """The decoded file within 0.3 LU of -16 and of -23 (MP3 measured -16.4 and -23.4
@@ -88,6 +90,7 @@ def test_every_format_decodes_on_target_and_every_run_gives_the_same_bytes(fmt, 
     assert _digest(again) == _digest(tmp_path / f"h-23.{fmt}")
 
 
+@pytest.mark.slow
 def test_the_corpus_in_mp3_three_times_is_one_file_on_target(tmp_path):
     outs = [tmp_path / f"kbs{n}.mp3" for n in range(3)]
     for out in outs:
@@ -183,7 +186,7 @@ def test_m4a_has_its_index_before_the_audio(tmp_path):
     assert kinds.index("moov") < kinds.index("mdat")
     assert [title for *_, title in chapters(out)] == ["Ferry fares rise", "Library reopens"]
     short = tmp_path / "p.m4a"
-    done = run_cli("preview", str(HARBOUR), "--section", "1", "-o", str(short))
+    done = invoke("preview", str(HARBOUR), "--section", "1", "-o", str(short))
     assert done.returncode == 0, done.stderr
     kinds = atoms(short)
     assert kinds.index("moov") < kinds.index("mdat")
@@ -191,7 +194,7 @@ def test_m4a_has_its_index_before_the_audio(tmp_path):
 
 def test_a_loudness_that_cannot_be_reached_is_refused_before_any_work(tmp_path):
     out = tmp_path / "loud.mp3"
-    done = run_cli("render", str(HARBOUR), "-o", str(out), "--loudness", "-13")
+    done = invoke("render", str(HARBOUR), "-o", str(out), "--loudness", "-13")
     assert done.returncode == 2
     assert "'-13' cannot be reached: above -14 LUFS" in done.stderr
     assert "Traceback" not in done.stderr

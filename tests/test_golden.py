@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from broadcaster.cli import cli
-from tests.conftest import EXAMPLES, KBS, ROOT
+from tests.helpers.paths import EXAMPLES, KBS, ROOT
 
 GOLDEN = ROOT / "tests" / "golden"
 SCRIPTS = [KBS, *sorted(EXAMPLES.glob("*.txt"))]

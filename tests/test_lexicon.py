@@ -196,7 +196,7 @@ def test_voice_sections_reach_the_spoken_text_through_prepare(tmp_path: Path, en
 
     from broadcaster import Options, prepare
     from broadcaster.cast.casting import default_voices_dir
-    from tests.conftest import KBS
+    from tests.helpers.paths import KBS
 
     folder = tmp_path / "voices"
     shutil.copytree(default_voices_dir(), folder)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import glob
 import json
 import os
 import subprocess
@@ -14,27 +13,14 @@ import pytest
 
 from broadcaster.engines import Delivery
 from broadcaster.sound import mix
-from tests.conftest import EXAMPLES, ROOT, decode, run_cli
-from tests.listening import median_f0, silent_runs
+from tests.helpers.audio import decode, median_f0, silent_runs
+from tests.helpers.cli import invoke
+from tests.helpers.espeak import espeak_libraries
+from tests.helpers.paths import EXAMPLES, ROOT
 
 RATE = 16000
 FEMALE_HZ, MALE_HZ = 165.0, 150.0
 """Median pitch a listener hears as a woman's (above) or a man's (below)."""
-
-
-def _libraries() -> list:
-    import espeakng_loader
-
-    wheel = (espeakng_loader.get_library_path(), espeakng_loader.get_data_path())
-    found = [pytest.param(wheel, id="wheel")]
-    for lib in sorted(glob.glob("/usr/lib/*/libespeak-ng.so.1")):
-        data = Path(lib).parent / "espeak-ng-data"
-        usable = os.path.getsize(lib) > 0 and (data / "phontab").is_file()
-        mark = [] if usable else [pytest.mark.skip(reason="no system eSpeak NG here")]
-        found.append(pytest.param((lib, str(data)), id="system", marks=mark))
-    if len(found) == 1:
-        found.append(pytest.param(None, id="system", marks=pytest.mark.skip("no system eSpeak")))
-    return found
 
 
 PROFILES_SCRIPT = textwrap.dedent(
@@ -42,7 +28,7 @@ PROFILES_SCRIPT = textwrap.dedent(
     import json, sys
     from broadcaster.cast.casting import default_voices_dir, load_profiles
     from broadcaster.engines import get_engine
-    from tests.listening import median_f0
+    from tests.helpers.audio import median_f0
     engine = get_engine()
     out = {"version": engine.info.version, "library": engine.info.library, "voices": {}}
     for p in load_profiles(default_voices_dir(), engine):
@@ -54,7 +40,7 @@ PROFILES_SCRIPT = textwrap.dedent(
 )
 
 
-@pytest.mark.parametrize("library", _libraries())
+@pytest.mark.parametrize("library", espeak_libraries())
 def test_every_shipped_profile_speaks_in_its_gender(library):
     lib, data = library
     env = {**os.environ, "BROADCASTER_ESPEAK_LIBRARY": lib, "ESPEAK_DATA_PATH": data}
@@ -93,9 +79,9 @@ def two_reporters(tmp_path_factory):
     """The public-radio example rendered (voices only), its manifest and its cast."""
     out = tmp_path_factory.mktemp("listen") / "pr.wav"
     script = EXAMPLES / "public-radio-two-reporters.txt"
-    done = run_cli("render", str(script), "-o", str(out), "--no-music", "--sample-rate", "16000")
+    done = invoke("render", str(script), "-o", str(out), "--no-music", "--sample-rate", "16000")
     assert done.returncode == 0, done.stderr
-    inspected = json.loads(run_cli("inspect", str(script), "--json").stdout)
+    inspected = json.loads(invoke("inspect", str(script), "--json").stdout)
     return decode(out, RATE), json.loads(out.with_suffix(".json").read_text()), inspected
 
 
@@ -148,7 +134,7 @@ def _gap(runs, segments, n: int) -> float:
 def test_story_gaps_section_gaps_and_pauses_in_the_audio(tmp_path):
     out = tmp_path / "h.wav"
     script = EXAMPLES / "producer-harbour-evening.txt"
-    done = run_cli("render", str(script), "-o", str(out), "--no-music", "--sample-rate", "16000")
+    done = invoke("render", str(script), "-o", str(out), "--no-music", "--sample-rate", "16000")
     assert done.returncode == 0, done.stderr
     manifest = json.loads(out.with_suffix(".json").read_text())
     pcm = decode(out, RATE)
@@ -174,7 +160,7 @@ def test_story_gaps_section_gaps_and_pauses_in_the_audio(tmp_path):
 def test_story_gap_differs_from_section_gap_in_the_audio(tmp_path):
     out = tmp_path / "k.wav"
     script = EXAMPLES / "kbs-radio-rail-strike.txt"
-    done = run_cli("render", str(script), "-o", str(out), "--no-music", "--sample-rate", "16000")
+    done = invoke("render", str(script), "-o", str(out), "--no-music", "--sample-rate", "16000")
     assert done.returncode == 0, done.stderr
     segs = json.loads(out.with_suffix(".json").read_text())["segments"]
     runs = silent_runs(decode(out, RATE), RATE, threshold=0.003, min_s=0.15)

@@ -74,7 +74,7 @@ def test_level_reaches_target_under_the_ceiling_and_agrees_with_ffmpeg(engine, t
             [find_ffmpeg(), "-v", "error", "-y", "-f", "s16le", "-ar", str(RATE), "-ac", "1",
              "-i", "pipe:0", str(wav)], input=pcm, check=True,
         )  # fmt: skip
-        from tests.listening import ebur128
+        from tests.helpers.audio import ebur128
 
         assert ebur128(wav)[0] == pytest.approx(target, abs=0.15)
 
@@ -99,11 +99,12 @@ def test_the_loudest_target_keeps_the_true_peak_ceiling(tmp_path):
     3 dB the corpus's PCM peaked at -0.01 dBTP."""
     import json
 
-    from tests.conftest import KBS, run_cli
-    from tests.listening import ebur128
+    from tests.helpers.audio import ebur128
+    from tests.helpers.cli import invoke
+    from tests.helpers.paths import KBS
 
     out = tmp_path / "kbs.mp3"
-    done = run_cli("render", str(KBS), "-o", str(out), "--loudness", "-14", "--sidecars", "json")
+    done = invoke("render", str(KBS), "-o", str(out), "--loudness", "-14", "--sidecars", "json")
     assert done.returncode == 0, done.stderr
     loud = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))["loudness"]
     assert loud["true_peak_dbtp"] <= -2.0

@@ -28,9 +28,9 @@ from broadcaster.engines.piper import sentences
 from broadcaster.errors import EngineError, VoiceError
 from broadcaster.ffmpeg import find_ffmpeg
 from broadcaster.script import Bulletin, Segment, Story
-from tests.conftest import EXAMPLES, ROOT, decode, run_cli
-from tests.listening import ebur128, median_f0, samples
-from tests.test_errors import check_failure
+from tests.helpers.audio import decode, ebur128, median_f0, samples
+from tests.helpers.cli import check_failure, run_cli
+from tests.helpers.paths import EXAMPLES, ROOT
 from tests.test_neural import REFERENCE_SENTENCES
 
 RATE = 24000

@@ -19,9 +19,9 @@ from broadcaster.cast.casting import default_voices_dir, load_profiles
 from broadcaster.engines import PiperDelivery
 from broadcaster.engines.piper import shift_pitch
 from broadcaster.errors import EngineError, VoiceError
-from tests.conftest import KBS, ROOT, decode, run_cli
-from tests.listening import median_f0, peak
-from tests.test_errors import check_failure
+from tests.helpers.audio import decode, median_f0, peak
+from tests.helpers.cli import check_failure, run_cli
+from tests.helpers.paths import KBS, ROOT
 
 # Phrased so that eSpeak NG 1.51, 1.52 and piper-tts's own build phonemise them alike.
 REFERENCE_SENTENCES = [
@@ -359,7 +359,7 @@ def test_a_voices_folder_may_mix_engines(tmp_path):
 def test_batch_renders_with_the_neural_cast(tmp_path):
     import json
 
-    from tests.conftest import run_cli
+    from tests.helpers.cli import run_cli
 
     source = tmp_path / "in"
     source.mkdir()

@@ -19,8 +19,9 @@ import pytest
 import broadcaster
 from broadcaster.batch.index import write_index
 from broadcaster.output import page
-from tests.batching import batch, write_bulletins
-from tests.conftest import EXAMPLES, KBS, ROOT, run_cli
+from tests.helpers.batching import batch, write_bulletins
+from tests.helpers.cli import invoke
+from tests.helpers.paths import EXAMPLES, KBS, ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -174,6 +175,7 @@ def _errors(browser) -> list[str]:
     return [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("script", [*sorted(EXAMPLES.glob("*.txt")), KBS], ids=lambda p: p.stem)
 def test_every_shipped_page_plays_along(browser, rendered, script):
     check_page(browser, *rendered(script))
@@ -459,7 +461,7 @@ def test_feed_links_each_page_and_writes_the_index(archive, tmp_path):
     shutil.copytree(archive, site)
     (site / "index.html").unlink()
     base = "https://news.example.org/bulletins"
-    done = run_cli("feed", str(site), "--base-url", base, "--title", "Harbour <news>")
+    done = invoke("feed", str(site), "--base-url", base, "--title", "Harbour <news>")
     assert done.returncode == 0, done.stderr
     entries = feedparser.parse((site / "feed.xml").read_bytes()).entries
     pages = [f"{base}/2026-06-0{n}/bulletin-0{n}.html" for n in (3, 2, 1)]
@@ -472,7 +474,7 @@ def test_the_index_leaves_a_users_own_index_alone(archive, tmp_path):
     site = tmp_path / "site"
     shutil.copytree(archive, site)
     (site / "index.html").write_text("<p>my own home page</p>", encoding="utf-8")
-    done = run_cli("feed", str(site), "--base-url", "https://example.org/")
+    done = invoke("feed", str(site), "--base-url", "https://example.org/")
     assert done.returncode == 0, done.stderr
     assert (
         done.stderr

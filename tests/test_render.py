@@ -16,8 +16,9 @@ from mutagen.mp3 import MP3
 
 from broadcaster.ffmpeg import find_ffmpeg
 from broadcaster.sound import mix
-from tests.conftest import EXAMPLES, KBS, decode, run_cli
-from tests.listening import ebur128, silent_runs
+from tests.helpers.audio import decode, ebur128, silent_runs
+from tests.helpers.cli import run_cli
+from tests.helpers.paths import EXAMPLES, KBS
 
 RATE = 8000  # decoding rate for timing checks: 1 sample = 0.125 ms
 

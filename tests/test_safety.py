@@ -20,7 +20,8 @@ import pytest
 
 from broadcaster.ffmpeg import find_ffmpeg
 from broadcaster.output import files
-from tests.conftest import KBS, ROOT, run_cli
+from tests.helpers.cli import check_failure, invoke, run_cli
+from tests.helpers.paths import KBS, ROOT
 
 HEAD = "---\ntitle: River news\n---\n"
 """A producer script's front matter."""
@@ -33,16 +34,6 @@ def script(tmp_path: Path, text: str, name: str = "s.txt") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def one_error(done, says: str, status: int = 1) -> None:
-    """The command failed with one ``Error:`` line saying ``says``, and no traceback."""
-    assert done.returncode == status, (done.stdout, done.stderr)
-    assert "Traceback" not in done.stderr
-    assert done.stderr.splitlines()[-1].startswith("Error: "), done.stderr
-    assert says in done.stderr, done.stderr
-    if status == 1:
-        assert len(done.stderr.splitlines()) == 1, done.stderr
 
 
 def listing(folder: Path) -> dict[str, bytes]:
@@ -102,7 +93,7 @@ def test_a_quarter_of_an_hour_of_pauses_costs_no_memory(tmp_path):
 
 def test_a_huge_pause_marker_is_cut_to_ten_seconds_with_a_warning(tmp_path):
     source = script(tmp_path, HEAD + "anchor: The river rose.\n[pause 99999s]\nCrews worked.\n")
-    done = run_cli("render", str(source), "-o", str(tmp_path / "p.wav"), "--no-music", "-q")
+    done = invoke("render", str(source), "-o", str(tmp_path / "p.wav"), "--no-music", "-q")
     assert done.returncode == 0, done.stderr
     assert done.stderr == (
         "Warning: 1 marker is longer than 10 s and cut to 10 s: [pause 99999s] (line 5)\n"
@@ -118,10 +109,11 @@ def test_the_length_limit_counts_pauses(tmp_path):
     source = script(tmp_path, paused(2100))
     out = tmp_path / "out"
     out.mkdir()
-    done = run_cli("render", str(source), "-o", str(out / "p.mp3"))
-    one_error(
+    done = invoke("render", str(source), "-o", str(out / "p.mp3"))
+    check_failure(
         done,
-        "the transcript is too long to render: 28 characters of speech and 350 minutes of "
+        quiet=False,
+        says="the transcript is too long to render: 28 characters of speech and 350 minutes of "
         "pauses, about 6 hours (split it; one bulletin holds up to about 6 hours, pauses "
         "included)",
     )
@@ -140,7 +132,7 @@ They rested [pause 5 min] at dawn [PAUSE] and [pause 5 s] left.
 
 
 def test_malformed_pause_markers_are_named_with_their_line_and_not_read(tmp_path):
-    done = run_cli("inspect", str(script(tmp_path, MALFORMED)), "--json")
+    done = invoke("inspect", str(script(tmp_path, MALFORMED)), "--json")
     assert done.returncode == 0, done.stderr
     assert done.stderr == (
         "Warning: 4 markers are not a pause marker and not read: [pause -1s] (line 4), "
@@ -175,7 +167,7 @@ ESCAPED = HEAD + (
 def test_terminal_escapes_never_reach_captions_manifest_or_speech(tmp_path):
     """ESC[31m was read "31 meters" and written raw into the captions."""
     out = tmp_path / "e.wav"
-    done = run_cli("render", str(script(tmp_path, ESCAPED)), "-o", str(out), "--no-music", "-q")
+    done = invoke("render", str(script(tmp_path, ESCAPED)), "-o", str(out), "--no-music", "-q")
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     manifest = json.loads(out.with_suffix(".json").read_text())
@@ -206,17 +198,21 @@ def test_an_output_that_is_the_transcript_is_refused(tmp_path, how):
     elif how == "symbolic link":
         target.symlink_to(source.name)
     before = listing(tmp_path)
-    done = run_cli("render", str(source), "-o", str(target), "--format", "mp3")
+    done = invoke("render", str(source), "-o", str(target), "--format", "mp3")
     clash = source if how in ("vtt", "json") else target
-    one_error(done, f"{clash} is the transcript itself: rendering would replace it")
+    check_failure(
+        done, says=f"{clash} is the transcript itself: rendering would replace it", quiet=False
+    )
     assert listing(tmp_path) == before
     assert source.read_text(encoding="utf-8") == SHORT
 
 
 def test_a_preview_onto_the_transcript_is_refused(tmp_path):
     source = script(tmp_path, SHORT, "t.mp3")
-    done = run_cli("preview", str(source), "--section", "1", "-o", str(source))
-    one_error(done, f"{source} is the transcript itself: rendering would replace it")
+    done = invoke("preview", str(source), "--section", "1", "-o", str(source))
+    check_failure(
+        done, says=f"{source} is the transcript itself: rendering would replace it", quiet=False
+    )
     assert source.read_text(encoding="utf-8") == SHORT
 
 
@@ -226,17 +222,19 @@ def test_a_preview_onto_the_transcript_is_refused(tmp_path):
 def test_a_second_format_of_one_stem_does_not_take_the_first_ones_sidecars(tmp_path):
     source = script(tmp_path, SHORT)
     out = tmp_path / "out"
-    done = run_cli("render", str(source), "-o", str(out / "c.mp3"), "--no-music", "-q")
+    done = invoke("render", str(source), "-o", str(out / "c.mp3"), "--no-music", "-q")
     assert done.returncode == 0, done.stderr
     first = listing(out)
     assert sorted(first) == ["c.html", "c.json", "c.mp3", "c.srt", "c.vtt"]
     manifest = json.loads(first["c.json"])
     assert manifest["audio"]["file"] == "c.mp3"
     assert manifest["audio"]["bytes"] == len(first["c.mp3"])
-    done = run_cli("render", str(source), "-o", str(out / "c.opus"), "--no-music")
-    one_error(done, f"the sidecars beside {out / 'c.opus'} are {out / 'c.mp3'}'s")
+    done = invoke("render", str(source), "-o", str(out / "c.opus"), "--no-music")
+    check_failure(
+        done, says=f"the sidecars beside {out / 'c.opus'} are {out / 'c.mp3'}'s", quiet=False
+    )
     assert listing(out) == first
-    done = run_cli("render", str(source), "-o", str(out / "c.opus"), *QUIET, "-q")
+    done = invoke("render", str(source), "-o", str(out / "c.opus"), *QUIET, "-q")
     assert done.returncode == 0, done.stderr
     assert sorted(listing(out)) == ["c.html", "c.json", "c.mp3", "c.opus", "c.srt", "c.vtt"]
 
@@ -253,8 +251,8 @@ def test_a_second_format_of_one_stem_does_not_take_the_first_ones_sidecars(tmp_p
 def test_a_name_that_says_another_format_is_refused(tmp_path, args, says, status):
     source = script(tmp_path, SHORT)
     args = [str(tmp_path / a) if a.startswith("c.") else a for a in args]
-    done = run_cli("render", str(source), *args)
-    one_error(done, says, status)
+    done = invoke("render", str(source), *args)
+    check_failure(done, status=status, says=says, quiet=False)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.txt"]
 
 
@@ -262,7 +260,7 @@ def test_an_extension_that_agrees_with_the_format_is_written(tmp_path):
     """``.ogg`` is Opus's own extension; an extension broadcaster does not know says nothing."""
     source = script(tmp_path, SHORT)
     for name, fmt in (("c.ogg", "opus"), ("c.bulletin", "wav")):
-        done = run_cli("render", str(source), "-o", str(tmp_path / name), "--format", fmt, *QUIET)
+        done = invoke("render", str(source), "-o", str(tmp_path / name), "--format", fmt, *QUIET)
         assert done.returncode == 0, done.stderr
         assert probe_format(tmp_path / name) == {"opus": "ogg", "wav": "wav"}[fmt]
 
@@ -522,14 +520,14 @@ def test_a_full_disk_is_one_error_and_leaves_nothing(tmp_path):
     used to fail with tracebacks.)"""
     source = script(tmp_path, SHORT)
     args = ("render", str(source), "--no-music", "-q")
-    done = run_cli(*args, "-o", str(tmp_path / "b.mp3"))
+    done = invoke(*args, "-o", str(tmp_path / "b.mp3"))
     assert done.returncode == 0, done.stderr
     pages = {p.name: -(-p.stat().st_size // 4096) for p in tmp_path.glob("b.*")}
     audio, whole = pages["b.mp3"], sum(pages.values())
     errors = set()
     for kib in range(4 * (audio - 2), 4 * (whole + 2), 4):
         with small_disk(tmp_path / f"disk{kib}", kib) as disk:
-            done = run_cli(*args, "-o", str(disk / "b.mp3"))
+            done = invoke(*args, "-o", str(disk / "b.mp3"))
             if done.returncode == 0:
                 assert sorted(p.name for p in disk.iterdir()) == [
                     "b.html",
@@ -539,7 +537,7 @@ def test_a_full_disk_is_one_error_and_leaves_nothing(tmp_path):
                     "b.vtt",
                 ]
                 continue
-            one_error(done, "No space left on device")
+            check_failure(done, says="No space left on device", quiet=False)
             assert list(disk.iterdir()) == []
             errors.add(done.stderr.replace(f"{disk}/", "").split(":")[1].strip())
     sidecar = {f"cannot write b.{kind}" for kind in ("vtt", "srt", "json", "html")}
@@ -555,8 +553,8 @@ def test_a_disk_too_small_for_the_audio_fails_at_the_encode(tmp_path, fmt):
     status 0: the encode must fail there, not later (an M4A's chapters then failed in
     two lines, other formats' tags by luck)."""
     with small_disk(tmp_path / "tiny", 16) as disk:
-        done = run_cli("render", str(script(tmp_path, SHORT)), "-o", str(disk / f"b.{fmt}"))
-        one_error(done, "ffmpeg failed to encode: ")
+        done = invoke("render", str(script(tmp_path, SHORT)), "-o", str(disk / f"b.{fmt}"))
+        check_failure(done, says="ffmpeg failed to encode: ", quiet=False)
         assert done.stderr.endswith(
             ": No space left on device (free some space, or write elsewhere with -o)\n"
         )
@@ -588,8 +586,12 @@ def test_an_output_that_is_a_pipe_or_a_device_is_refused(tmp_path):
     """Renaming the finished file over ``-o /dev/null`` would replace the device (as root)."""
     fifo = tmp_path / "pipe.mp3"
     os.mkfifo(fifo)
-    done = run_cli("render", str(script(tmp_path, SHORT)), "-o", str(fifo))
-    one_error(done, f"{fifo} is not a regular file (give a file name, or -o - for standard output)")
+    done = invoke("render", str(script(tmp_path, SHORT)), "-o", str(fifo))
+    check_failure(
+        done,
+        says=f"{fifo} is not a regular file (give a file name, or -o - for standard output)",
+        quiet=False,
+    )
     assert fifo.is_fifo()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe.mp3", "s.txt"]
 
@@ -631,6 +633,6 @@ def test_a_batch_in_a_second_format_does_not_take_the_first_ones_sidecars(tmp_pa
 
 def test_an_output_name_too_long_for_the_file_system_is_one_error(tmp_path):
     source = script(tmp_path, SHORT)
-    done = run_cli("render", str(source), "-o", str(tmp_path / ("y" * 300 + ".mp3")), *QUIET)
-    one_error(done, "a file name over 230 bytes")
+    done = invoke("render", str(source), "-o", str(tmp_path / ("y" * 300 + ".mp3")), *QUIET)
+    check_failure(done, says="a file name over 230 bytes", quiet=False)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.txt"]

@@ -18,9 +18,9 @@ import pytest
 
 from broadcaster.batch import state
 from broadcaster.batch.schedule import Job, _weekdays, cron_trigger, next_times
-from tests.batching import check_audio, leftovers, write_bulletins
-from tests.conftest import run_cli
-from tests.test_errors import check_failure
+from tests.helpers.audio import check_audio
+from tests.helpers.batching import leftovers, write_bulletins
+from tests.helpers.cli import check_failure, invoke
 
 JOBS = """timezone = "UTC"
 
@@ -42,7 +42,7 @@ force = true
 
 def test_next_prints_each_jobs_next_run_times(tmp_path):
     (tmp_path / "jobs.toml").write_text(JOBS)
-    done = run_cli("schedule", str(tmp_path / "jobs.toml"), "--next", "6")
+    done = invoke("schedule", str(tmp_path / "jobs.toml"), "--next", "6")
     assert done.returncode == 0, done.stderr
     lines = [line.split("  ") for line in done.stdout.splitlines()]
     assert [name for name, _ in lines] == ["weekdays"] * 6 + ["sunday"] * 6
@@ -99,7 +99,7 @@ def test_cron_weekdays_in_apscheduler_terms(field, expected):
 )
 def test_bad_schedule_file_names_the_job_and_field(tmp_path, replace, says):
     (tmp_path / "jobs.toml").write_text(JOBS.replace(*replace))
-    done = run_cli("schedule", str(tmp_path / "jobs.toml"), "--next", "1")
+    done = invoke("schedule", str(tmp_path / "jobs.toml"), "--next", "1")
     check_failure(done, says=says)
 
 

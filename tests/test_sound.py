@@ -12,8 +12,9 @@ import pytest
 from broadcaster import dialects
 from broadcaster.dialects import pauses
 from broadcaster.ffmpeg import find_ffmpeg
-from tests.conftest import EXAMPLES, decode, run_cli
-from tests.listening import samples
+from tests.helpers.audio import decode, samples
+from tests.helpers.cli import run_cli
+from tests.helpers.paths import EXAMPLES
 
 RATE = 16000
 
@@ -143,7 +144,7 @@ def test_each_interviewee_on_target_however_loud_their_voice(tmp_path):
     import shutil
 
     from broadcaster.cast.casting import default_voices_dir
-    from tests.listening import ebur128
+    from tests.helpers.audio import ebur128
 
     cast = tmp_path / "cast"
     shutil.copytree(default_voices_dir(), cast)

@@ -1,8 +1,16 @@
-"""What a listener hears, measured: pitch, silence and level of decoded audio."""
+"""Audio decoded by the real ffmpeg, and what a listener hears in it, measured: pitch,
+silence and level."""
 
 from __future__ import annotations
 
+import re
+import subprocess
+from pathlib import Path
+
 import numpy as np
+import pytest
+
+from broadcaster.ffmpeg import find_ffmpeg
 
 FRAME_S = 0.04
 HOP_S = 0.01
@@ -54,11 +62,9 @@ def ebur128(path, ffmpeg: str | None = None) -> tuple[float, float]:
     """(integrated LUFS, true peak dBTP) of a file, measured by ffmpeg's ebur128 filter
     (``ffmpeg``, else the product's). Its per-frame lines go to the verbose level, which
     is not shown: Debian 12's ffmpeg 5.1 has no ``framelog=quiet`` (ENGINE-NOTES.md)."""
-    import re
     import subprocess
 
     from broadcaster.ffmpeg import find_ffmpeg
-
     done = subprocess.run(
         [ffmpeg or find_ffmpeg(), "-hide_banner", "-nostats", "-i", str(path), "-af",
          "ebur128=peak=true:framelog=verbose", "-f", "null", "-"],
@@ -68,3 +74,37 @@ def ebur128(path, ffmpeg: str | None = None) -> tuple[float, float]:
     integrated = float(re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary).group(1))
     peak = float(re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1))
     return integrated, peak
+
+
+def decode(mp3: Path, rate: int = 44100) -> bytes:
+    """An audio file decoded by the real ffmpeg to 16-bit mono PCM at ``rate``."""
+    done = subprocess.run(
+        [
+            find_ffmpeg(),
+            "-v",
+            "error",
+            "-i",
+            str(mp3),
+            "-f",
+            "s16le",
+            "-ac",
+            "1",
+            "-ar",
+            str(rate),
+            "-",
+        ],
+        capture_output=True,
+        check=True,
+    )
+    return done.stdout
+
+
+def check_audio(mp3: Path, duration_s: float) -> None:
+    """A valid MP3 whose decoded samples last ``duration_s``."""
+    done = subprocess.run(
+        [find_ffmpeg(), "-v", "error", "-i", str(mp3), "-f", "null", "-"],
+        capture_output=True,
+        text=True,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert len(decode(mp3)) / 2 / 44100 == pytest.approx(duration_s, abs=0.05)

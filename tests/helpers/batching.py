@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
-import pytest
-
-from broadcaster.ffmpeg import find_ffmpeg
-from tests.conftest import decode, run_cli
+from tests.helpers.cli import run_cli
 
 SENTENCES = (
     "The harbour ferry runs late again this morning.",
@@ -47,17 +43,6 @@ def batch(*args: str, env: dict[str, str] | None = None):
 def report(path: Path) -> dict[str, dict]:
     """The report's items by input file name."""
     return {Path(i["input"]).name: i for i in json.loads(path.read_text())["items"]}
-
-
-def check_audio(mp3: Path, duration_s: float) -> None:
-    """A valid MP3 whose decoded samples last ``duration_s``."""
-    done = subprocess.run(
-        [find_ffmpeg(), "-v", "error", "-i", str(mp3), "-f", "null", "-"],
-        capture_output=True,
-        text=True,
-    )
-    assert (done.returncode, done.stderr) == (0, "")
-    assert len(decode(mp3)) / 2 / 44100 == pytest.approx(duration_s, abs=0.05)
 
 
 def leftovers(*folders: Path) -> list[Path]:
