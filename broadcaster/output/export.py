@@ -196,11 +196,18 @@ class Encoder:
                 *_metadata(tags, enc.format), "-ar", str(enc.rate), "-ac", str(enc.channels),
                 "-c:a", enc.format.codec, *(["-b:a", enc.bitrate] if enc.bitrate else []),
                 *enc.format.muxing, "-f", enc.format.muxer, str(path)]  # fmt: skip
-        self._process = ffmpeg.start(args, what=ENCODE, stdin=subprocess.PIPE, stderr=self._log)
+        self.chapters: list[Chapter] = []
+        """Set by the caller before :meth:`finish`."""
         self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=64)
         self._broken: OSError | None = None
         self._thread = threading.Thread(target=self._pump, daemon=True)
-        self._thread.start()
+        self._process = ffmpeg.start(args, what=ENCODE, stdin=subprocess.PIPE, stderr=self._log)
+        try:
+            self._thread.start()
+        except BaseException:  # a signal (cli.Stopped) raised here must not orphan ffmpeg
+            self._process.kill()
+            self._process.wait()
+            raise
 
     def write(self, samples: np.ndarray) -> None:
         """Queue float samples in [-1, 1] for encoding."""
@@ -338,8 +345,7 @@ def encoded(
     check_target(target, enc.format)
     path = staged.part(target)
     encoder = Encoder(path, rate, enc, tags)
-    encoder.chapters = []
-    try:
+    try:  # straight after: nothing between ffmpeg starting and this try may raise
         yield encoder
         encoder.finish()
     except BaseException:
