@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from importlib import resources
 from itertools import combinations, pairwise
 from pathlib import Path
@@ -21,6 +22,7 @@ import numpy as np
 import pytest
 
 from broadcaster import engines
+from broadcaster.batch import cache
 from broadcaster.cast.casting import cast, default_voices_dir, load_profiles
 from broadcaster.cast.gender import Guess
 from broadcaster.engines import KokoroDelivery, get_engine, kokoro
@@ -295,7 +297,7 @@ def test_a_long_unpunctuated_sentence_renders_whole(kokoro_engine):
 
 
 def test_a_model_failure_is_an_engine_error_naming_the_section(kokoro_engine):
-    too_long = "ə" * (kokoro.MAX_TOKENS + 90)  # what splitting spares the model
+    too_long = [kokoro_engine.vocab["ə"]] * (kokoro.MAX_TOKENS + 90)  # what splitting spares it
     with pytest.raises(EngineError, match=r"^story 1: the Kokoro model failed \(\["):
         kokoro_engine.run(too_long, kokoro_engine.voice("af_heart"), 1.0, "story 1")
 
@@ -305,13 +307,41 @@ def test_text_with_nothing_to_say_is_an_error(kokoro_engine):
         kokoro_engine.synthesize("— …", KokoroDelivery("af_heart"), "story 1")
 
 
-def test_cache_key_has_model_voice_and_every_delivery_value(kokoro_engine):
-    heart = kokoro_engine.cache_key(KokoroDelivery("af_heart"))
+def test_cache_key_has_phoneme_ids_model_voice_and_every_delivery_value(kokoro_engine):
+    text = "The railway will open."
+    heart = kokoro_engine.cache_key(text, KokoroDelivery("af_heart"))
     assert kokoro.MODEL_SHA256 in heart
     assert kokoro_engine.voice("af_heart").sha256 in heart
+    [ids] = kokoro_engine.phoneme_ids(text, kokoro_engine.voice("af_heart"))
+    assert heart.endswith(f"|ids={','.join(map(str, ids))}") and "eSpeak" not in heart
     others = [KokoroDelivery("af_bella"), KokoroDelivery("af_heart", speed=1.1),
               KokoroDelivery("af_heart", volume=0.9)]  # fmt: skip
-    assert len({heart, *(kokoro_engine.cache_key(d) for d in others)}) == 4
+    keys = {heart, kokoro_engine.cache_key("The railway will close.", KokoroDelivery("af_heart"))}
+    assert len(keys | {kokoro_engine.cache_key(text, d) for d in others}) == 5
+
+
+def test_clip_cache_shares_kokoro_clips_by_phonemes_and_misses_on_another_voice_file(
+    kokoro_engine, tmp_path, monkeypatch
+):
+    """Same ids: one clip, whatever the text or eSpeak's version. Other ids, or the same
+    voice name whose file differs: a new clip."""
+    delivery = KokoroDelivery("af_heart")
+    clips = cache.ClipCache(engines.Router(), tmp_path / "cache")
+    first = clips.synthesize("The 3 boats left.", delivery, "a")
+    again = clips.synthesize("The three boats left.", delivery, "b")  # the same phonemes
+    assert (clips.synthesized, clips.cached) == (1, 1) and again.raw_data == first.raw_data
+    espeak = get_engine()
+    monkeypatch.setattr(espeak, "info", replace(espeak.info, version="another build"))
+    clips.synthesize("The three boats left.", delivery, "c")
+    clips.synthesize("The four boats left.", delivery, "d")
+    assert (clips.synthesized, clips.cached) == (2, 2)
+    shutil.copytree(kokoro.VOICES, tmp_path / "voices")
+    changed = tmp_path / "voices" / "af_heart.bin"
+    changed.write_bytes(changed.read_bytes()[:-4] + np.float32(0.5).tobytes())
+    monkeypatch.setattr(kokoro, "VOICES", tmp_path / "voices")
+    monkeypatch.setattr(kokoro_engine, "_voices", {})  # read the voice files afresh
+    clips.synthesize("The 3 boats left.", delivery, "e")
+    assert (clips.synthesized, clips.cached) == (3, 2)
 
 
 def test_cuda_is_used_when_onnxruntime_offers_it(monkeypatch):
