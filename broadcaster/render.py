@@ -197,6 +197,13 @@ def readable(bulletin: Bulletin) -> Bulletin:
             "the transcript has no words the voices can read",
             "broadcaster reads English text in the Latin alphabet",
         )
+    for n, (story, seg) in enumerate(cleaned.segments(), 1):
+        if WORD.search(seg.text) and not WORD.search(seg.spoken):  # captions, and no speech
+            raise InputError(
+                f"section {n} ({section_title(story, seg)}) has no words the voices can read "
+                f"({seg.text[:40]!r})",
+                "broadcaster reads English text in the Latin alphabet: transliterate it",
+            )
     return cleaned
 
 
