@@ -17,6 +17,7 @@ from broadcaster import engines
 from broadcaster.cast.casting import default_voices_dir, load_profiles
 from broadcaster.engines import Delivery, Engine
 from broadcaster.engines.espeak import SAMPLE_RATE
+from broadcaster.engines.kokoro import VOICES
 from broadcaster.errors import EngineError, VoiceError
 from tests.conftest import KBS, ROOT, run_cli
 from tests.test_listening import _libraries
@@ -252,7 +253,11 @@ def test_an_engine_missing_a_member_or_taking_other_parameters_fails_the_check(e
             "speaker 1 is out of range: en_US-joe-medium.onnx has one speaker",
         ),
         ("piper", "piper:joe#one", "speaker 'one' in 'piper:joe#one' is not a number"),
-        ("kokoro", "kokoro:af_nosuch", "unknown Kokoro voice 'af_nosuch'"),
+        (
+            "kokoro",
+            "kokoro:af_nosuch",
+            f"unknown Kokoro voice 'af_nosuch' (no af_nosuch.bin in {VOICES})",
+        ),
     ],
 )
 def test_every_engine_refuses_an_unknown_voice_and_takes_each_it_lists(name, voice, says):

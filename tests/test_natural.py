@@ -2,7 +2,8 @@
 
 Synthesis costs about half real time on two idle cores, so every render is made once per
 session and checked several ways: each profile reads two short sentences (through MP3 and
-back), and every example is rendered once with the natural cast by the real CLI.
+back); every example is cast with the natural cast, and rendered by the real CLI whole (the
+fewest that use every profile the examples use: :data:`RENDERED`) or one section of it.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from broadcaster import engines
+from broadcaster import engines, render
 from broadcaster.batch import cache
 from broadcaster.cast.casting import cast, default_voices_dir, load_profiles
 from broadcaster.cast.gender import Guess
@@ -29,6 +30,7 @@ from broadcaster.engines import KokoroDelivery, get_engine, kokoro
 from broadcaster.engines.piper import sentences
 from broadcaster.errors import EngineError, VoiceError
 from broadcaster.output.export import find_ffmpeg
+from broadcaster.render import Options, Prepared, prepare
 from broadcaster.script import Bulletin, Segment, Story
 from tests.conftest import EXAMPLES, ROOT, decode, run_cli
 from tests.listening import ebur128, median_f0, samples
@@ -171,31 +173,92 @@ def test_samples_at_a_newsreaders_pace(auditions):
         assert words * 60 / 230 < seconds < words * 60 / 110, (name, seconds)
 
 
-def render_natural(script: Path, out: Path) -> tuple[Path, dict]:
-    """``render SCRIPT --cast natural`` in its own process: the file and its manifest.
+RENDERED = (
+    "kbs-radio-tape-and-handovers",
+    "kbs-web-two-stories",
+    "korean-web-port-strike",
+    "public-radio-two-reporters",
+    "voa-robot-library",
+)
+"""The examples rendered whole: the fewest characters (3,480 of the 13 examples' 7,905)
+that between them are cast to every profile any example uses, women's and men's. Every
+example is cast, and the others each preview one section (the rendered ones cost 4-5 min
+on two cores, all 13 took about twice that); every profile is heard in the auditions."""
+
+
+def natural_cli(*args: str) -> None:
+    """``broadcaster ARGS --cast natural`` in its own process, which must succeed.
 
     (Not ``run_cli``: its 300 s safety limit is less than a loaded machine may take.)"""
-    command = [sys.executable, "-m", "broadcaster", "render", str(script), "--cast", "natural"]
-    done = subprocess.run([*command, "-o", str(out), "-q"], capture_output=True, text=True)
-    assert done.returncode == 0, (script.name, done.stderr)
-    return out, json.loads(out.with_suffix(".json").read_text())
+    command = [sys.executable, "-m", "broadcaster", *args, "--cast", "natural"]
+    done = subprocess.run(command, capture_output=True, text=True)
+    assert done.returncode == 0, (args, done.stderr)
+
+
+def in_pairs(work, items: list[str]) -> dict:
+    """``work(item)`` for every item, two at a time: one render keeps about 1.2 cores busy
+    (the model scales poorly past one thread: real-time factor 0.54 with one, 0.45 with
+    two, ENGINE-NOTES.md). Item -> result."""
+    with ThreadPoolExecutor(2) as pool:
+        return dict(zip(items, pool.map(work, items), strict=True))
+
+
+@pytest.fixture(scope="session")
+def prepared(engine):
+    """Every shipped example parsed and cast with the natural cast: name -> Prepared."""
+    options = Options(cast="natural")
+    return {s.stem: prepare(s, engine, options) for s in sorted(EXAMPLES.glob("*.txt"))}
 
 
 @pytest.fixture(scope="session")
 def examples(tmp_path_factory):
-    """Every shipped example rendered once with the natural cast: name -> path, manifest.
-
-    Two renders at a time: one keeps about 1.2 cores busy (the model scales poorly past
-    one thread: real-time factor 0.54 with one, 0.45 with two, ENGINE-NOTES.md)."""
+    """The :data:`RENDERED` examples rendered by the real CLI: name -> path, manifest."""
     folder = tmp_path_factory.mktemp("natural-examples")
-    scripts = sorted(EXAMPLES.glob("*.txt"))
-    with ThreadPoolExecutor(2) as pool:
-        made = pool.map(lambda s: render_natural(s, folder / f"{s.stem}.mp3"), scripts)
-        return {s.stem: found for s, found in zip(scripts, made, strict=True)}
+
+    def render_one(name: str) -> tuple[Path, dict]:
+        out = folder / f"{name}.mp3"
+        natural_cli("render", str(EXAMPLES / f"{name}.txt"), "-o", str(out), "-q")
+        return out, json.loads(out.with_suffix(".json").read_text())
+
+    return in_pairs(render_one, list(RENDERED))
 
 
-def test_every_example_renders_with_the_natural_cast(examples, natural):
-    assert len(examples) == len(list(EXAMPLES.glob("*.txt")))
+def shortest_section(prepared: Prepared) -> int:
+    """The 1-based number of the section with the least to say."""
+    segments = prepared.bulletin.segments()
+    return min(range(len(segments)), key=lambda n: len(segments[n][1].spoken)) + 1
+
+
+@pytest.fixture(scope="session")
+def previews(tmp_path_factory, prepared):
+    """Each example not rendered whole, its shortest section previewed by the real CLI:
+    name -> (section, path)."""
+    folder = tmp_path_factory.mktemp("natural-previews")
+
+    def preview_one(name: str) -> tuple[int, Path]:
+        section, out = shortest_section(prepared[name]), folder / f"{name}.mp3"
+        natural_cli("preview", str(EXAMPLES / f"{name}.txt"), "--section", str(section),
+                    "-o", str(out))  # fmt: skip
+        return section, out
+
+    return in_pairs(preview_one, sorted(set(prepared) - set(RENDERED)))
+
+
+def test_every_example_is_cast_to_natural_profiles_each_speaker_by_gender(prepared, natural):
+    used = set()
+    for name, found in prepared.items():
+        for _, segment in found.bulletin.segments():
+            assert segment.voice in natural, (name, segment.voice)
+            if segment.gender:
+                assert natural[segment.voice].gender == segment.gender, (name, segment.speaker)
+            used.add(segment.voice)
+    rendered = {s.voice for n in RENDERED for _, s in prepared[n].bulletin.segments()}
+    assert rendered == used  # the examples rendered whole use every profile used
+    assert {natural[v].gender for v in rendered} == {"female", "male"}
+
+
+def test_rendered_examples_on_target_duration_and_loudness(examples, natural):
+    assert sorted(examples) == sorted(RENDERED)
     for name, (out, manifest) in examples.items():
         assert len(decode(out, RATE)) / 2 / RATE == pytest.approx(manifest["duration_s"], abs=0.05)
         # What a listener hears: the decoded file (the PCM sits the codec's loss above it).
@@ -205,6 +268,16 @@ def test_every_example_renders_with_the_natural_cast(examples, natural):
         made_up = level["target_lufs"] + level["codec_makeup_lu"]
         assert level["integrated_lufs"] == pytest.approx(made_up, abs=0.1), name
         assert {s["voice"] for s in manifest["segments"]} <= set(natural), name
+
+
+def test_every_other_example_previews_a_section_with_the_natural_cast(previews, prepared):
+    assert len(previews) + len(RENDERED) == len(list(EXAMPLES.glob("*.txt")))
+    for name, (section, out) in previews.items():
+        _, segment = prepared[name].bulletin.segments()[section - 1]
+        seconds = spoken_seconds(decode(out, RATE))
+        words = len(segment.spoken.split())
+        print(name, section, words, round(seconds, 2))
+        assert words * 60 / 230 < seconds < words * 60 / 110 + 0.5, (name, section, seconds)
 
 
 def test_in_the_examples_women_read_in_women_voices_and_men_in_men(examples, natural):
@@ -221,6 +294,7 @@ def test_in_the_examples_women_read_in_women_voices_and_men_in_men(examples, nat
             else:
                 assert 0 < f0 <= MEN_HZ, (name, segment["speaker"], segment["voice"], f0)
             checked += 1
+    print(f"segments measured: {checked}")
     assert checked >= 40
 
 
@@ -285,8 +359,9 @@ def test_a_sentence_too_long_for_one_call_is_cut_at_clauses_then_words(kokoro_en
     assert " ".join(calls) == whole
 
 
-def test_a_long_unpunctuated_sentence_renders_whole(kokoro_engine):
-    words = " ".join(f"council member {n}" for n in range(45))
+def test_a_2000_character_unpunctuated_sentence_renders_whole(kokoro_engine):
+    words = " ".join(f"council member {n}" for n in range(112))
+    assert len(words) >= render.CHUNK_CHARS  # what a render hands the engine in one call
     delivery = KokoroDelivery("am_michael", speed=2.0)
     calls = kokoro_engine.symbols(words, kokoro_engine.voice("am_michael"))
     assert len(calls) > 1 and max(len(c) for c in calls) <= kokoro.MAX_TOKENS
@@ -416,8 +491,11 @@ def test_a_missing_or_damaged_voice_file_is_an_error(tmp_path, monkeypatch):
     (tmp_path / "voices" / "af_heart.bin").unlink()
     (tmp_path / "voices" / "bm_fable.bin").write_bytes(b"\0" * 1000)
     monkeypatch.setattr(kokoro, "VOICES", tmp_path / "voices")
-    with pytest.raises(VoiceError, match="unknown Kokoro voice 'af_heart'"):
+    with pytest.raises(VoiceError) as caught:
         kokoro.read_voice("af_heart")
+    assert caught.value.message == (
+        f"unknown Kokoro voice 'af_heart' (no af_heart.bin in {tmp_path / 'voices'})"
+    )
     with pytest.raises(VoiceError, match="is not a Kokoro English voice"):
         kokoro.read_voice("bm_fable")
 

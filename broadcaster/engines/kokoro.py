@@ -101,7 +101,9 @@ def read_voice(name: str) -> Voice:
     known = voice_names()
     if name not in known:
         raise VoiceError(
-            f"unknown Kokoro voice {name!r}" if known else f"no Kokoro voice files in {VOICES}",
+            f"unknown Kokoro voice {name!r} (no {path.name} in {VOICES})"
+            if known
+            else f"no Kokoro voice files in {VOICES}",
             f"voices: {', '.join(known)}" if known else "reinstall broadcaster",
         )
     data = path.read_bytes()
