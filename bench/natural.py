@@ -6,8 +6,8 @@ and has one ffmpeg encode the samples once to our default format. The ids, style
 speeds are worked out here beforehand and handed to it, so it imports nothing of ours.
 Whole processes, alternating. Targets: render / floor <= 1.0; a warm re-render from the
 clip cache (``batch`` into a fresh folder, the cache full) <= 5 % of a cold one. Also
-prints the render's real-time factor (wall seconds per second of speech) on this machine.
-Needs the natural extra.
+prints the render's real-time factor (wall seconds per second of speech) on this machine
+and the onnxruntime threads it ran with. Needs the natural extra.
 """
 
 from __future__ import annotations
@@ -60,15 +60,30 @@ def floor_job(folder: Path) -> tuple[Path, Path]:
         delivery = prepared.profiles[segment.voice].delivery
         voice = kokoro.voice(delivery.voice)
         for utterance in utterances(segment.spoken):
-            for symbols in kokoro.symbols(utterance, voice):
-                calls.append(([kokoro.vocab[c] for c in symbols], delivery.speed))
-                styles.append(voice.styles[min(len(symbols), ROWS - 1)])
+            for ids in kokoro.phoneme_ids(utterance, voice):
+                calls.append((ids, delivery.speed))
+                styles.append(voice.styles[min(len(ids), ROWS - 1)])
     np.save(folder / "styles.npy", np.array(styles))
     job = folder / "job.json"
     job.write_text(json.dumps({"calls": calls, "styles": str(folder / "styles.npy")}))
     model = folder / "kokoro.onnx"
     model.write_bytes(model_bytes())
     return job, model
+
+
+def threads() -> str:
+    """The intra-op threads of the render's Kokoro session (the floor's default options
+    make as many): as the engine sets them, else onnxruntime's default, one per physical
+    core."""
+    from broadcaster.engines import get
+
+    chosen = get("kokoro").session.get_session_options().intra_op_num_threads
+    if chosen:
+        return f"{chosen} (set by the engine)"
+    topology = Path("/sys/devices/system/cpu").glob("cpu[0-9]*/topology")
+    cores = {(t / "physical_package_id").read_text() + (t / "core_id").read_text()
+             for t in topology}  # fmt: skip
+    return f"{len(cores)} (onnxruntime's default: one per physical core)"
 
 
 def batch(out: Path, cache: Path, source: Path) -> float:
@@ -101,13 +116,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         job, model = floor_job(folder)
+        used = threads()
         times = against_floor(folder, FLOOR, job, model, "natural", runs)
         seconds = speech_seconds(folder / "natural.mp3")
         warm = warm_over_cold(folder, runs)
     print(ratio_line("natural render / floor", times["render"], times["floor"], "<= 1.0"))
     rtf = [t / seconds for t in times["render"]]
     print(f"real-time factor: {statistics.median(rtf):.2f} (render of {seconds:.1f} s; "
-          f"runs {', '.join(f'{r:.2f}' for r in rtf)})")  # fmt: skip
+          f"runs {', '.join(f'{r:.2f}' for r in rtf)}); threads: {used}")  # fmt: skip
     ratio = statistics.median(warm)
     each = ", ".join(f"{100 * r:.1f}" for r in warm)
     print(f"warm re-render from the clip cache / cold: {100 * ratio:.1f} % (runs {each}); "

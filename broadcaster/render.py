@@ -36,7 +36,7 @@ from broadcaster.engines import Engine, Router
 from broadcaster.engines.ahead import ahead
 from broadcaster.errors import ExportError, InputError
 from broadcaster.output import export, files, sidecars
-from broadcaster.script import Bulletin, Segment, Story
+from broadcaster.script import Bulletin, Segment, Story, section_title
 from broadcaster.sound import loudness, mix
 from broadcaster.sound.music import Music, sound_for
 from broadcaster.text.characters import printable, readable
@@ -258,12 +258,6 @@ def _delivered(
         with open(made.path, "rb") as audio:
             shutil.copyfileobj(audio, output)
     return replace(made, path=None)
-
-
-def section_title(story: int, segment: Segment) -> str:
-    """How a section is named in listings and errors."""
-    who = f" ({segment.speaker})" if segment.speaker else ""
-    return f"Story {story}: {segment.role}{who}"
 
 
 def story_titles(bulletin: Bulletin) -> list[str]:

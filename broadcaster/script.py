@@ -124,3 +124,9 @@ class Bulletin:
                 n for n, (_, s) in enumerate(segments, 1) if (s.speaker or "").casefold() == wanted
             }
         return {n for n, (_, s) in enumerate(segments, 1) if not s.speaker and s.role == wanted}
+
+
+def section_title(story: int, segment: Segment) -> str:
+    """How a section is named in listings and errors."""
+    who = f" ({segment.speaker})" if segment.speaker else ""
+    return f"Story {story}: {segment.role}{who}"

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 import broadcaster
 from broadcaster.audio import AudioSegment
 from broadcaster.batch import cache
-from broadcaster.engines import Delivery, EngineInfo
+from broadcaster.engines import Delivery, EngineInfo, key_of
 from tests.helpers.batching import SENTENCES, producer
 from tests.helpers.cli import check_failure, run_cli
 
@@ -36,6 +36,11 @@ class ToneEngine:
 
     info: EngineInfo = TONE
     calls: int = 0
+    sample_rate: int = 22050
+
+    def cache_key(self, text: str, delivery: Delivery) -> str:
+        versions = [self.info.library, self.info.version]
+        return key_of("tone", f"text={text}", versions, delivery, self.sample_rate)
 
     def synthesize(self, text: str, delivery: Delivery, label: str) -> AudioSegment:
         self.calls += 1
@@ -66,6 +71,7 @@ def test_second_ask_is_answered_from_the_cache(tmp_path):
         lambda e, d, t: (e, replace(d, volume=0.9), t),
         lambda e, d, t: (ToneEngine(replace(e.info, version="1.1")), d, t),
         lambda e, d, t: (ToneEngine(replace(e.info, library="other.so")), d, t),
+        lambda e, d, t: (ToneEngine(sample_rate=16000), d, t),
         lambda e, d, t: (e, d, t + " "),
     ],
 )
@@ -78,16 +84,14 @@ def test_key_changes_with_everything_that_decides_the_sound(change):
     assert key(*change(*base)) != key(*base)
 
 
-def test_key_follows_sample_rate_version_and_engine_own_key(monkeypatch):
+def test_key_is_the_engine_own_key_and_broadcaster_version(monkeypatch):
     engine = ToneEngine()
     base = cache.clip_key(engine, "Hello.", DELIVERY)
     monkeypatch.setattr(cache, "__version__", "9.9")
     assert cache.clip_key(engine, "Hello.", DELIVERY) != base
     monkeypatch.undo()
-    engine.sample_rate = 16000
-    assert cache.clip_key(engine, "Hello.", DELIVERY) != base
-    engine.cache_key = lambda delivery: {"model": "sha256-of-model", "voice": delivery.voice}
-    assert cache.engine_key(engine, DELIVERY) == {"model": "sha256-of-model", "voice": "en-us"}
+    engine.cache_key = lambda text, delivery: {"said": text.casefold(), "voice": delivery.voice}
+    assert cache.clip_key(engine, "HELLO.", DELIVERY) == cache.clip_key(engine, "hello.", DELIVERY)
 
 
 @pytest.mark.parametrize(
@@ -218,6 +222,7 @@ def test_edit_resynthesises_only_the_changed_sentence_with_the_real_engine(engin
         info = engine.info
         voices = engine.voices
         check_voice = engine.check_voice
+        cache_key = engine.cache_key
 
         def synthesize(self, text, delivery, label):
             asked.append(text)

@@ -1,17 +1,23 @@
-"""The real eSpeak engine through pyttsx3, and each quirk of ENGINE-NOTES.md."""
+"""The real eSpeak engine through pyttsx3, and each quirk of ENGINE-NOTES.md; every
+engine against the one Engine protocol."""
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import subprocess
 import sys
+import typing
+from dataclasses import fields, replace
 
 import pytest
 
+from broadcaster import engines
 from broadcaster.cast.casting import default_voices_dir, load_profiles
-from broadcaster.engines import Delivery
+from broadcaster.engines import Delivery, Engine
 from broadcaster.engines.espeak import SAMPLE_RATE
+from broadcaster.engines.kokoro import VOICES
 from broadcaster.errors import EngineError, VoiceError
 from tests.helpers.cli import run_cli
 from tests.helpers.espeak import espeak_libraries as _libraries
@@ -194,3 +200,84 @@ def test_voices_lists_settable_ids_and_the_variants_with_their_gender(engine, li
     table = run_cli("voices", env=env).stdout
     assert "\n  Female:  f1 f2 f3 f4 f5 Alicia " in table, table
     assert "\n  Male:    m1 m2 m3 m4 m5 m6 m7 m8 Andy " in table, table
+
+
+PROTOCOL = [name for name in vars(Engine) if not name.startswith("_")]
+"""The members of the Engine protocol."""
+
+
+def gaps(engine: object) -> list[str]:
+    """The protocol members ``engine`` lacks: a property that is missing or of another
+    type, a method that is missing or takes other parameters."""
+    found = []
+    for name in PROTOCOL:
+        wanted, have = getattr(Engine, name), getattr(engine, name, None)
+        if isinstance(wanted, property):
+            ok = isinstance(have, typing.get_type_hints(wanted.fget)["return"])
+        else:
+            expected = list(inspect.signature(wanted).parameters)[1:]  # without self
+            ok = callable(have) and list(inspect.signature(have).parameters) == expected
+        if not ok:
+            found.append(name)
+    return found
+
+
+def test_every_engine_implements_every_protocol_member():
+    assert PROTOCOL == ["info", "voices", "check_voice", "synthesize", "cache_key"]
+    for name in engines.ENGINES:
+        assert gaps(engines.get(name)) == [], name
+
+
+def test_an_engine_missing_a_member_or_taking_other_parameters_fails_the_check(engine):
+    class Partial:
+        info = engine.info
+        voices = engine.voices
+        synthesize = engine.synthesize
+
+        def cache_key(self, delivery: Delivery) -> str:  # the signature before issue 16
+            return str(delivery)
+
+    assert gaps(engine) == []
+    assert gaps(Partial()) == ["check_voice", "cache_key"]
+    Partial.info = "eSpeak NG"  # type: ignore[assignment]
+    assert gaps(Partial()) == ["info", "check_voice", "cache_key"]
+
+
+@pytest.mark.parametrize(
+    ("name", "voice", "says"),
+    [
+        ("espeak", "xx-nowhere", "unknown engine voice 'xx-nowhere'"),
+        ("piper", "piper:nosuch", "model file nosuch does not exist"),
+        (
+            "piper",
+            "piper:joe#1",
+            "speaker 1 is out of range: en_US-joe-medium.onnx has one speaker",
+        ),
+        ("piper", "piper:joe#one", "speaker 'one' in 'piper:joe#one' is not a number"),
+        (
+            "kokoro",
+            "kokoro:af_nosuch",
+            f"unknown Kokoro voice 'af_nosuch' (no af_nosuch.bin in {VOICES})",
+        ),
+    ],
+)
+def test_every_engine_refuses_an_unknown_voice_and_takes_each_it_lists(name, voice, says):
+    found = engines.get(name)
+    with pytest.raises(VoiceError) as caught:
+        found.check_voice(voice)
+    assert caught.value.message == says
+    listed = found.voices()
+    assert listed
+    for known in listed:
+        found.check_voice(known.id)
+
+
+def test_espeak_cache_key_has_the_text_versions_and_every_delivery_value(engine, monkeypatch):
+    key = engine.cache_key("Hello.", US)
+    assert f"eSpeak NG {engine.info.version}" in key and key.endswith("|text=Hello.")
+    changed = [replace(US, **{f.name: getattr(US, f.name) + 1}) for f in fields(US)[1:]]
+    others = [engine.cache_key("Hello!", US), engine.cache_key("Hello.", Delivery("en-gb-x-rp"))]
+    others += [engine.cache_key("Hello.", d) for d in changed]
+    monkeypatch.setattr(engine, "info", replace(engine.info, version="9.9"))
+    others.append(engine.cache_key("Hello.", US))
+    assert len({key, *others}) == 1 + len(others)

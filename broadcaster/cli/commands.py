@@ -470,8 +470,7 @@ def _neural_report() -> None:
     except EngineError:
         click.echo(f"Neural voices: not installed ({NEURAL_INSTALL})")
         return
-    version, providers = piper.info()
-    click.echo(f"onnxruntime {version}\n  providers: {', '.join(providers)}")
+    click.echo(f"{piper.info.library}\n  providers: {', '.join(piper.providers())}")
     for name, path in piper.bundled().items():
         config = piper.model(path).config
         speakers = f"{config.num_speakers} speaker{'s' if config.num_speakers > 1 else ''}"

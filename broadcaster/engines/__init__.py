@@ -131,24 +131,40 @@ class EngineInfo:
 
 
 class Engine(Protocol):
-    """What the pipeline needs from a speech engine."""
+    """What the pipeline needs from a speech engine: every member is called (doctor,
+    casting, the render, the clip cache), and every engine in :data:`ENGINES` has each."""
 
     @property
-    def info(self) -> EngineInfo: ...
+    def info(self) -> EngineInfo:
+        """Where the engine and its data come from, and their version or hash."""
+        ...
 
-    def voices(self) -> list[EngineVoice]: ...
+    def voices(self) -> list[EngineVoice]:
+        """The voices it offers."""
+        ...
 
-    def check_voice(self, voice: str) -> None: ...
+    def check_voice(self, voice: str) -> None:
+        """Raise VoiceError unless ``voice`` (an id as listings name it) can be read."""
+        ...
 
-    def synthesize(self, text: str, delivery, label: str) -> AudioSegment: ...
+    def synthesize(self, text: str, delivery, label: str) -> AudioSegment:
+        """``text`` read by ``delivery``; ``label`` names the section in errors."""
+        ...
 
-    def cache_key(self, delivery) -> object: ...
+    def cache_key(self, text: str, delivery) -> object:
+        """Everything the clip of ``text`` read by ``delivery`` depends on (the clip
+        cache's key): what it would read (the text, or the phonemes it makes of it), the
+        versions and hashes of what reads it, every delivery value and the rate."""
+        ...
 
 
-def key_of(engine: str, versions: list[str], delivery: object, sample_rate: int) -> str:
-    """A clip-cache key: the engine, what versions it ran, every delivery value, the rate."""
+def key_of(
+    engine: str, spoken: str, versions: list[str], delivery: object, sample_rate: int
+) -> str:
+    """A clip-cache key: the engine, what it reads (text or phoneme ids), what versions it
+    ran, every delivery value, the rate."""
     values = [f"{f.name}={getattr(delivery, f.name)}" for f in fields(delivery)]  # type: ignore[arg-type]
-    return "|".join([engine, *versions, *values, f"sample_rate={sample_rate}"])
+    return "|".join([engine, *versions, *values, f"sample_rate={sample_rate}", spoken])
 
 
 ENGINES = {
@@ -212,8 +228,8 @@ class Router:
     def synthesize(self, text: str, delivery, label: str) -> AudioSegment:
         return engine_for(delivery).synthesize(text, delivery, label)
 
-    def cache_key(self, delivery) -> object:
-        return engine_for(delivery).cache_key(delivery)
+    def cache_key(self, text: str, delivery) -> object:
+        return engine_for(delivery).cache_key(text, delivery)
 
 
 def get_engine() -> EspeakEngine:

@@ -132,9 +132,6 @@ class EspeakEngine:
     eSpeak can be initialised only once per process, so use :func:`get_engine`.
     """
 
-    sample_rate = SAMPLE_RATE
-    """The rate of every clip (part of the clip cache's key)."""
-
     def __init__(self, timeout_s: float = 30.0) -> None:
         self.timeout_s = timeout_s
         library, source, data = _locate()
@@ -272,10 +269,11 @@ class EspeakEngine:
             found.append(_clause((phonemes or b"").decode("utf-8"), read, not pointer.value))
         return found
 
-    def cache_key(self, delivery: Delivery) -> str:
-        """Everything a clip in ``delivery`` depends on: engine, versions, delivery, rate."""
+    def cache_key(self, text: str, delivery: Delivery) -> str:
+        """Everything the clip of ``text`` in ``delivery`` depends on: the text, engine,
+        versions, delivery, rate."""
         versions = [f"eSpeak NG {self.info.version}", f"pyttsx3 {metadata.version('pyttsx3')}"]
-        return key_of("espeak", versions, delivery, SAMPLE_RATE)
+        return key_of("espeak", f"text={text}", versions, delivery, SAMPLE_RATE)
 
     def synthesize(self, text: str, delivery: Delivery, label: str) -> AudioSegment:
         """Speak ``text`` and return the clip; ``label`` names the section in errors."""

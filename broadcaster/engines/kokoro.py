@@ -101,7 +101,9 @@ def read_voice(name: str) -> Voice:
     known = voice_names()
     if name not in known:
         raise VoiceError(
-            f"unknown Kokoro voice {name!r}" if known else f"no Kokoro voice files in {VOICES}",
+            f"unknown Kokoro voice {name!r} (no {path.name} in {VOICES})"
+            if known
+            else f"no Kokoro voice files in {VOICES}",
             f"voices: {', '.join(known)}" if known else "reinstall broadcaster",
         )
     data = path.read_bytes()
@@ -198,8 +200,6 @@ def pieces(symbols: str, limit: int = MAX_TOKENS) -> list[str]:
 class KokoroEngine:
     """Kokoro voices: the model is loaded once per process (and again in a forked child)."""
 
-    sample_rate = SAMPLE_RATE
-
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._pid = os.getpid()
@@ -258,9 +258,12 @@ class KokoroEngine:
         found = [to_symbols(s, voice.espeak_voice, self.vocab) for s in sentences(clauses)]
         return [p for s in found for p in pieces(s) if p.strip(PAUSE_SYMBOLS)]
 
-    def run(self, symbols: str, voice: Voice, speed: float, label: str) -> np.ndarray:
-        """One call: symbols -> float audio at 24 kHz."""
-        ids = [self.vocab[c] for c in symbols]
+    def phoneme_ids(self, text: str, voice: Voice) -> list[list[int]]:
+        """``text`` as the model's phoneme ids, one list per model call."""
+        return [[self.vocab[c] for c in call] for call in self.symbols(text, voice)]
+
+    def run(self, ids: list[int], voice: Voice, speed: float, label: str) -> np.ndarray:
+        """One call: phoneme ids -> float audio at 24 kHz."""
         inputs = {
             "tokens": np.array([[0, *ids, 0]], dtype=np.int64),
             "style": voice.styles[min(len(ids), ROWS - 1)].reshape(1, STYLE),
@@ -276,7 +279,7 @@ class KokoroEngine:
     def synthesize(self, text: str, delivery: KokoroDelivery, label: str) -> AudioSegment:
         """Speak ``text``, call by call; ``label`` names the section in errors."""
         voice = self.voice(delivery.voice)
-        calls = self.symbols(text, voice)
+        calls = self.phoneme_ids(text, voice)
         if not calls:
             raise EngineError(
                 f"{label}: the text yields no phonemes for {delivery.engine_voice}",
@@ -285,12 +288,17 @@ class KokoroEngine:
         audio = np.concatenate([self.run(c, voice, delivery.speed, label) for c in calls])
         return segment_of(audio * delivery.volume, SAMPLE_RATE)
 
-    def cache_key(self, delivery: KokoroDelivery) -> str:
-        """Everything a clip in ``delivery`` depends on: runtimes, model and voice, delivery."""
+    def cache_key(self, text: str, delivery: KokoroDelivery) -> str:
+        """Everything the clip of ``text`` in ``delivery`` depends on: the phoneme ids of
+        each model call, the runtime, model and voice file hashes, delivery, rate.
+
+        Not the text nor eSpeak's version: two texts, or two eSpeak builds, that make the
+        same ids share a clip (the model sees nothing else); different ids never do."""
+        voice = self.voice(delivery.voice)
+        calls = ";".join(",".join(map(str, ids)) for ids in self.phoneme_ids(text, voice))
         versions = [
             f"onnxruntime {onnxruntime.__version__}",
-            f"eSpeak NG {get_engine().info.version}",
             f"model sha256 {MODEL_SHA256}",
-            f"voice sha256 {self.voice(delivery.voice).sha256}",
+            f"voice sha256 {voice.sha256}",
         ]
-        return key_of("kokoro", versions, delivery, SAMPLE_RATE)
+        return key_of("kokoro", f"ids={calls}", versions, delivery, SAMPLE_RATE)

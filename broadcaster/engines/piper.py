@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from importlib import import_module
+from importlib import import_module, metadata
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +27,14 @@ import onnxruntime
 
 from broadcaster import ffmpeg
 from broadcaster.audio import AudioSegment, segment_of
-from broadcaster.engines import NEURAL_INSTALL, EngineVoice, PiperDelivery, get_engine, key_of
+from broadcaster.engines import (
+    NEURAL_INSTALL,
+    EngineInfo,
+    EngineVoice,
+    PiperDelivery,
+    get_engine,
+    key_of,
+)
 from broadcaster.engines.espeak import Clause
 from broadcaster.errors import EngineError, VoiceError
 
@@ -137,11 +144,7 @@ class Model:
     @cached_property
     def sha256(self) -> str:
         """The model file's hash (read once, for cache keys)."""
-        digest = hashlib.sha256()
-        with open(self.path, "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                digest.update(block)
-        return digest.hexdigest()
+        return file_sha256(self.path)
 
     def run(self, ids: list[int], delivery: PiperDelivery) -> np.ndarray:
         """One sentence's phoneme ids -> float audio."""
@@ -154,6 +157,15 @@ class Model:
         if self.config.num_speakers > 1:
             inputs["sid"] = np.array([delivery.speaker or 0], dtype=np.int64)
         return self.session.run(None, inputs)[0].reshape(-1)
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of the file at ``path``, read a block at a time."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _session(path: Path) -> onnxruntime.InferenceSession:
@@ -246,11 +258,26 @@ class PiperEngine:
 
     def check(self, delivery: PiperDelivery) -> None:
         """Raise VoiceError unless ``delivery``'s model loads and has its speaker."""
-        speakers = self.model(delivery.model).config.num_speakers
-        if delivery.speaker is not None and not 0 <= delivery.speaker < speakers:
+        self._check_speaker(delivery.model, delivery.speaker)
+
+    def check_voice(self, voice: str) -> None:
+        """Raise VoiceError unless ``voice`` loads: ``piper:<model>`` or
+        ``piper:<model>#<speaker>`` as listings name it, the model a bundled one's name or
+        a ``.onnx`` path (relative to the working folder)."""
+        model, _, speaker = voice.removeprefix("piper:").partition("#")
+        if speaker and not speaker.isdigit():
+            raise VoiceError(
+                f"speaker {speaker!r} in {voice!r} is not a number",
+                "give piper:<model>#<speaker id>, e.g. piper:joe#0",
+            )
+        self._check_speaker(self.model_file(model, Path())[0], int(speaker) if speaker else None)
+
+    def _check_speaker(self, model: Path, speaker: int | None) -> None:
+        speakers = self.model(model).config.num_speakers
+        if speaker is not None and not 0 <= speaker < speakers:
             one = speakers == 1
             raise VoiceError(
-                f"speaker {delivery.speaker} is out of range: {delivery.model.name} has "
+                f"speaker {speaker} is out of range: {model.name} has "
                 + ("one speaker" if one else f"speakers 0-{speakers - 1}"),
                 "leave speaker out" if one else f"give a speaker from 0 to {speakers - 1}",
             )
@@ -291,8 +318,9 @@ class PiperEngine:
         clip = segment_of(audio * delivery.volume, model.config.sample_rate)
         return shift_pitch(clip, delivery.semitones, label) if delivery.semitones else clip
 
-    def cache_key(self, delivery: PiperDelivery) -> str:
-        """Everything a clip in ``delivery`` depends on: runtimes, model hash, delivery, rate."""
+    def cache_key(self, text: str, delivery: PiperDelivery) -> str:
+        """Everything the clip of ``text`` in ``delivery`` depends on: the text, runtimes,
+        model hash, delivery, rate."""
         model = self.model(delivery.model)
         versions = [
             f"onnxruntime {onnxruntime.__version__}",
@@ -301,11 +329,23 @@ class PiperEngine:
         ]
         if delivery.semitones:
             versions.append(f"ffmpeg {ffmpeg.version()}")
-        return key_of("piper", versions, delivery, model.config.sample_rate)
+        return key_of("piper", f"text={text}", versions, delivery, model.config.sample_rate)
 
-    def info(self) -> tuple[str, list[str]]:
-        """onnxruntime's version and its execution providers (for ``doctor``)."""
-        return onnxruntime.__version__, onnxruntime.get_available_providers()
+    @property
+    def info(self) -> EngineInfo:
+        """The runtime; the bundled models' packages, folders and hashes (for ``doctor``)."""
+        bundled = self.bundled()
+        packages = [f"{BUNDLED[n][1]} {metadata.version(BUNDLED[n][1])}" for n in bundled]
+        return EngineInfo(
+            f"onnxruntime {onnxruntime.__version__}",
+            ", ".join(packages) or "no bundled model installed",
+            ", ".join(str(path.parent) for path in bundled.values()),
+            ", ".join(f"{n} sha256 {file_sha256(path)}" for n, path in bundled.items()),
+        )
+
+    def providers(self) -> list[str]:
+        """onnxruntime's execution providers (the models run on the CPU's)."""
+        return onnxruntime.get_available_providers()
 
 
 def shift_pitch(clip: AudioSegment, semitones: float, label: str) -> AudioSegment:

@@ -9,7 +9,7 @@ import warnings
 from dataclasses import replace
 
 from broadcaster.errors import InputError
-from broadcaster.script import Bulletin, Segment
+from broadcaster.script import Bulletin, Segment, section_title
 from broadcaster.text.sentences import WORD
 
 LATIN = re.compile(r"[\u00a0-\u024f\u1e00-\u1eff\u2000-\u206f\u20a0-\u20cf]")
@@ -56,4 +56,11 @@ def readable(bulletin: Bulletin) -> Bulletin:
             "the transcript has no words the voices can read",
             "broadcaster reads English text in the Latin alphabet",
         )
+    for n, (story, seg) in enumerate(cleaned.segments(), 1):
+        if WORD.search(seg.text) and not WORD.search(seg.spoken):  # captions, and no speech
+            raise InputError(
+                f"section {n} ({section_title(story, seg)}) has no words the voices can read "
+                f"({seg.text[:40]!r})",
+                "broadcaster reads English text in the Latin alphabet: transliterate it",
+            )
     return cleaned

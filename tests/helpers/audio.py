@@ -65,6 +65,7 @@ def ebur128(path, ffmpeg: str | None = None) -> tuple[float, float]:
     import subprocess
 
     from broadcaster.ffmpeg import find_ffmpeg
+
     done = subprocess.run(
         [ffmpeg or find_ffmpeg(), "-hide_banner", "-nostats", "-i", str(path), "-af",
          "ebur128=peak=true:framelog=verbose", "-f", "null", "-"],
