@@ -14,7 +14,9 @@ itself. Every function takes the source first, then the output, then keywords: `
 (an :class:`Options`; a :class:`Prepared` bulletin keeps its own) and ``engine`` (None:
 ``broadcaster.engines.Router()``, which reads each voice with its engine; every clip is
 synthesised through this one object). Failures the user can act on raise
-:class:`BroadcasterError` subclasses, with the command line's one-line messages.
+:class:`BroadcasterError` subclasses, with the command line's one-line messages; mistakes
+in the call (a one-line ``str`` that names a file, a wrong type, a closed file object)
+raise TypeError or ValueError before any synthesis.
 
 The names load on first use (PEP 562), so ``broadcaster --version`` imports none of the
 audio stack. ``broadcaster.render`` is the function; the module of that name is reached

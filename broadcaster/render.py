@@ -8,6 +8,7 @@ Every stage lives in its own module; this one only calls them in order. Its
 from __future__ import annotations
 
 import hashlib
+import io
 import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -99,6 +100,21 @@ class Options:
     cast: str = "default"
     """Packaged cast to use when ``voices`` is None: ``default`` (eSpeak) or ``neural``."""
 
+    def __post_init__(self) -> None:
+        """Programming mistakes refused at once, not deep in a render (the command line
+        checks its options before it makes these): a TypeError for a value of the wrong
+        type, a ValueError for an unknown sidecar."""
+        if self.voices is not None and not isinstance(self.voices, Path):
+            raise TypeError(f"voices must be a Path or None, not {type(self.voices).__name__}")
+        if isinstance(self.sidecars, str):
+            raise TypeError(f"sidecars must be a tuple of {', '.join(sidecars.KINDS)}, not a str")
+        unknown = [kind for kind in self.sidecars if kind not in sidecars.KINDS]
+        if unknown:
+            raise ValueError(
+                f"unknown sidecars {', '.join(map(str, unknown))}: "
+                f"choose from {', '.join(sidecars.KINDS)}"
+            )
+
 
 @dataclass(frozen=True)
 class Prepared:
@@ -147,11 +163,18 @@ def parse(
 ) -> Bulletin:
     """The transcript ``source`` as a Bulletin: a Path is a file (``Path("-")``: standard
     input, decoded as ``encoding``, else detected); a str is the transcript's text itself
-    (already decoded: ``encoding`` does not apply).
+    (already decoded: ``encoding`` does not apply; a str of one line that names a file
+    is a ValueError: a path given as a str by mistake would be read as a one-line prose
+    bulletin saying the file's name).
     Read as ``dialect`` (None: detected), ``[pause]`` markers split out."""
     if isinstance(source, Path):
         text, name = read_transcript(source, encoding), str(source)
     elif isinstance(source, str):
+        if _names_a_file(source):
+            raise ValueError(
+                f"{source!r} is a str, which is the transcript's text; "
+                f"for the file, give Path({source!r})"
+            )
         text, name = normalised(source, "the transcript"), None
     else:
         raise TypeError(f"source must be a Path or a str, not {type(source).__name__}")
@@ -161,12 +184,24 @@ def parse(
     return pauses.split(replace(bulletin, source=name))
 
 
+def _names_a_file(text: str) -> bool:
+    """Whether ``text``, one line, is the path of an existing file."""
+    if "\n" in text:
+        return False
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):  # too long a name (ENAMETOOLONG), a NUL in it
+        return False
+
+
 def prepare(
     source: Path | str, *, options: Options | None = None, engine: Engine | None = None
 ) -> Prepared:
     """Everything short of synthesis (what ``inspect`` shows): ``source`` (as
     :func:`parse` takes it) parsed, cast with the voices ``engine`` offers (None: the
     :class:`~broadcaster.engines.Router`) and made speakable, kept with ``options``."""
+    if options is not None and not isinstance(options, Options):
+        raise TypeError(f"options must be an Options or None, not {type(options).__name__}")
     options = options or Options()
     engine = engine or Router()
     bulletin = parse(source, dialect=options.dialect, encoding=options.encoding)
@@ -238,10 +273,8 @@ def _delivered(
     through a scratch file, copied into the object or read back by pydub."""
     if isinstance(output, Path):
         return make(output, prepared)
-    if output is not None and not hasattr(output, "write"):
-        raise TypeError(
-            f"output must be a Path, a binary file object or None, not {type(output).__name__}"
-        )
+    if output is not None:
+        _check_writable(output)
     options = prepared.options
     fmt = IN_MEMORY if output is None else options.format
     if fmt is None:
@@ -258,6 +291,19 @@ def _delivered(
         with open(made.path, "rb") as audio:
             shutil.copyfileobj(audio, output)
     return replace(made, path=None)
+
+
+def _check_writable(output: BinaryIO) -> None:
+    """Refuse, before any synthesis, a file object the render could not be written to."""
+    if not hasattr(output, "write") or isinstance(output, io.TextIOBase):
+        raise TypeError(
+            f"output must be a Path, a binary file object or None, not {type(output).__name__}"
+        )
+    if getattr(output, "closed", False):
+        raise ValueError("output is a closed file object")
+    writable = getattr(output, "writable", None)
+    if writable is not None and not writable():
+        raise ValueError("output is a file object not open for writing")
 
 
 def section_title(story: int, segment: Segment) -> str:

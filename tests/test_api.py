@@ -145,6 +145,35 @@ def test_a_prepared_bulletin_keeps_its_options(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_programming_mistakes_are_refused_before_any_synthesis(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "news.txt").write_text(TEXT, encoding="utf-8")
+    with pytest.raises(ValueError, match=r"for the file, give Path\('news.txt'\)"):
+        broadcaster.parse("news.txt")
+    with pytest.warns(UserWarning, match="plain prose"):  # too long for a name: the text
+        assert broadcaster.parse("x" * 5000).segments()[0][1].text == "x" * 5000
+    with pytest.raises(TypeError, match="options must be an Options or None, not dict"):
+        broadcaster.prepare(TEXT, options={"music": False})
+    with pytest.raises(TypeError, match="voices must be a Path or None, not str"):
+        broadcaster.Options(voices="voices")
+    with pytest.raises(TypeError, match="not a str"):
+        broadcaster.Options(sidecars="json")
+    with pytest.raises(ValueError, match="unknown sidecars txt: choose from vtt"):
+        broadcaster.Options(sidecars=("json", "txt"))
+    prepared = broadcaster.prepare(TEXT, options=broadcaster.Options(format="wav"))
+    closed = io.BytesIO()
+    closed.close()
+    with pytest.raises(ValueError, match="closed file object"):
+        broadcaster.render(prepared, closed)
+    binary = "a binary file object or None, not TextIOWrapper"
+    with open(tmp_path / "news.txt", "rb") as reader, pytest.raises(ValueError, match="not open"):
+        broadcaster.render(prepared, reader)
+    with open(tmp_path / "text.txt", "w") as text_file, pytest.raises(TypeError, match=binary):
+        broadcaster.render(prepared, text_file)
+    assert (tmp_path / "text.txt").read_bytes() == b""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["news.txt", "text.txt"]
+
+
 @pytest.mark.parametrize(
     ("call", "args"),
     [
