@@ -84,6 +84,10 @@ assert set(broadcaster.__all__) <= set(dir(broadcaster))
 import broadcaster.render
 from broadcaster.render import Options
 assert callable(broadcaster.render) and broadcaster.Options is Options
+import importlib, pickle
+module = importlib.reload(sys.modules["broadcaster.render"])
+assert broadcaster.render is module.render and broadcaster.Options is module.Options
+assert pickle.loads(pickle.dumps(broadcaster.render)) is module.render
 try:
     broadcaster.nothing
 except AttributeError as exc:
