@@ -20,7 +20,7 @@ from typing import BinaryIO
 import numpy as np
 
 from broadcaster import dialects
-from broadcaster.audio import AudioSegment, samples_of
+from broadcaster.audio import AudioSegment
 from broadcaster.cast import gender
 from broadcaster.cast.casting import (
     VoiceProfile,
@@ -389,7 +389,7 @@ def synthesize(
         part: list[tuple[str, np.ndarray]] = []
         held, count = 0, 0
         for index, (utterance, caption) in enumerate(zip(said, captions, strict=True)):
-            clip = mix.trimmed(_samples(engine.synthesize(utterance, delivery, label)))
+            clip = mix.sentence_samples(engine.synthesize(utterance, delivery, label))
             if clip.size:
                 part.append((caption, clip))
                 held += clip.size
@@ -398,13 +398,6 @@ def synthesize(
                 yield replace(section, sentences=part, part=count, ends=ends)
                 part, held, count = [], 0, count + 1
         previous = segment
-
-
-def _samples(clip) -> np.ndarray:
-    """A clip as float samples at the programme's rate."""
-    if clip.frame_rate != mix.RATE:
-        clip = clip.set_frame_rate(mix.RATE)
-    return samples_of(clip)
 
 
 def tags_for(bulletin: Bulletin) -> export.Tags:
