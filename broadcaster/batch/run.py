@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from broadcaster import dialects
+from broadcaster.atomic import write_atomic
 from broadcaster.batch import cache, feed, state
 from broadcaster.batch.index import write_index
 from broadcaster.batch.naming import Template
@@ -317,7 +318,7 @@ def write_report(path: Path, summary: Summary) -> None:
     }
     try:
         text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-        files.write_atomic(path, text.encode())
+        write_atomic(path, text.encode())
     except OSError as exc:
         raise BatchError(f"cannot write the report {path}: {exc.strerror}") from None
 
