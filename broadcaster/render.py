@@ -337,32 +337,6 @@ def check_length(bulletin: Bulletin) -> None:
         )
 
 
-def check_outputs(source: str | None, output: Path, kinds: tuple[str, ...]) -> None:
-    """Refuse, before any synthesis, outputs that would destroy something: the transcript
-    itself, the audio by one of its own sidecars, another audio file's sidecars."""
-    beside = sidecars.paths(output, kinds)
-    if output in beside:
-        raise ExportError(
-            f"{output} would be overwritten by its own {output.suffix} sidecar",
-            "give the audio file an audio extension such as .mp3",
-        )
-    if source and source != STDIN:
-        files.refuse_overwriting(Path(source), [output, *beside])
-    owner = _described(output.with_suffix(".json")) if kinds else None
-    if owner and owner != output.name and (output.parent / owner).exists():
-        raise ExportError(
-            f"the sidecars beside {output} are {output.parent / owner}'s: "
-            "rendering would replace them",
-            "give this render another name (-o; in a batch, --name), or --sidecars none",
-        )
-
-
-def _described(manifest: Path) -> str | None:
-    """The audio file a manifest describes, if ``manifest`` is one of ours."""
-    found = sidecars.read_manifest(manifest)
-    return found["audio"]["file"] if found else None
-
-
 def synthesize(
     prepared: Prepared, engine: Engine, chosen: set[int] | None = None
 ) -> Iterator[mix.Section]:
@@ -416,7 +390,7 @@ def _render_file(prepared: Prepared, engine: Engine | None, output: Path) -> Ren
     """The whole bulletin to the file ``output``, and its sidecars."""
     options = prepared.options
     check_length(prepared.bulletin)
-    check_outputs(prepared.bulletin.source, output, options.sidecars)
+    sidecars.check_outputs(prepared.bulletin.source, output, options.sidecars)
     with _staged(output) as staged:
         made = _produce(prepared, engine, output, None, True, staged)
         loud = {
@@ -444,7 +418,7 @@ def _preview_file(
     prepared: Prepared, engine: Engine | None, chosen: set[int], output: Path
 ) -> Rendered:
     """Only the ``chosen`` sections (1-based segment numbers) to the file ``output``."""
-    check_outputs(prepared.bulletin.source, output, ())
+    sidecars.check_outputs(prepared.bulletin.source, output, ())
     with _staged(output) as staged:
         return _produce(prepared, engine, output, chosen, False, staged)
 

@@ -28,7 +28,8 @@ from broadcaster.batch.worker import Outcome, Task
 from broadcaster.dialects.reading import read_transcript
 from broadcaster.errors import BatchError, BroadcasterError
 from broadcaster.output import files
-from broadcaster.render import Options, check_outputs
+from broadcaster.output.sidecars import check_outputs
+from broadcaster.render import Options
 
 POLL_S = 0.25
 """How often the loop looks for a stop request while workers are busy."""
