@@ -23,6 +23,7 @@ from broadcaster import dialects
 from broadcaster.audio import AudioSegment
 from broadcaster.cast import gender
 from broadcaster.cast.casting import (
+    CASTS,
     VoiceProfile,
     cast,
     default_voices_dir,
@@ -37,7 +38,7 @@ from broadcaster.engines import Engine, Router
 from broadcaster.engines.ahead import ahead
 from broadcaster.errors import ExportError, InputError
 from broadcaster.output import export, files, sidecars
-from broadcaster.script import Bulletin, Segment, Story
+from broadcaster.script import ROLES, Bulletin, Segment, Story
 from broadcaster.sound import loudness, mix
 from broadcaster.sound.music import Music, sound_for
 from broadcaster.text.characters import printable, readable
@@ -98,12 +99,21 @@ class Options:
     sidecars: tuple[str, ...] = sidecars.KINDS
     """Which sidecars (:data:`sidecars.KINDS`) to write next to the audio."""
     cast: str = "default"
-    """Packaged cast to use when ``voices`` is None: ``default`` (eSpeak) or ``neural``."""
+    """Packaged cast to use when ``voices`` is None: ``default`` (eSpeak), ``neural``
+    (Piper) or ``natural`` (Kokoro)."""
 
     def __post_init__(self) -> None:
         """Programming mistakes refused at once, not deep in a render (the command line
         checks its options before it makes these): a TypeError for a value of the wrong
-        type, a ValueError for an unknown sidecar."""
+        type, a ValueError for an unknown sidecar, cast or role."""
+        if self.cast not in CASTS:
+            raise ValueError(f"unknown cast {self.cast!r}: choose from {', '.join(CASTS)}")
+        roles = [role for role in self.overrides if role not in ROLES]
+        if roles:
+            raise ValueError(
+                f"overrides for unknown roles {', '.join(map(repr, roles))}: "
+                f"the roles are {', '.join(ROLES)}"
+            )
         if self.voices is not None and not isinstance(self.voices, Path):
             raise TypeError(f"voices must be a Path or None, not {type(self.voices).__name__}")
         if isinstance(self.sidecars, str):

@@ -164,6 +164,10 @@ def test_programming_mistakes_are_refused_before_any_synthesis(tmp_path, monkeyp
         broadcaster.Options(sidecars="json")
     with pytest.raises(ValueError, match="unknown sidecars txt: choose from vtt"):
         broadcaster.Options(sidecars=("json", "txt"))
+    with pytest.raises(ValueError, match="unknown cast 'nueral': choose from default"):
+        broadcaster.Options(cast="nueral")
+    with pytest.raises(ValueError, match="unknown roles 'host': the roles are anchor"):
+        broadcaster.Options(overrides={"host": "en-us"})  # was a bare StopIteration
     prepared = broadcaster.prepare(TEXT, options=broadcaster.Options(format="wav"))
     closed = io.BytesIO()
     closed.close()
