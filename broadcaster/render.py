@@ -258,6 +258,11 @@ def preview(
     the bulletin's length."""
     if sum(x is not None for x in (section, story, speaker)) != 1:
         raise TypeError("give exactly one of section, story, speaker")
+    for name, value, kind, what in (("section", section, int, "an int"),
+                                    ("story", story, int, "an int"),
+                                    ("speaker", speaker, str, "a str")):  # fmt: skip
+        if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
+            raise TypeError(f"{name} must be {what}, not {type(value).__name__}")
     prepared = _prepared(source, options, engine)
     chosen = prepared.bulletin.select(section, story, speaker)
     return _delivered(
@@ -282,6 +287,8 @@ def _delivered(
     """``make`` run for ``output``: a Path as it is; a file object or memory (None)
     through a scratch file, copied into the object or read back by pydub."""
     if isinstance(output, Path):
+        if str(output) == STDIN:  # a source's standard input, but no output's standard output
+            raise ValueError("Path('-') is not standard output here: give sys.stdout.buffer")
         return make(output, prepared)
     if output is not None:
         _check_writable(output)

@@ -169,6 +169,12 @@ def test_programming_mistakes_are_refused_before_any_synthesis(tmp_path, monkeyp
     with pytest.raises(ValueError, match="unknown roles 'host': the roles are anchor"):
         broadcaster.Options(overrides={"host": "en-us"})  # was a bare StopIteration
     prepared = broadcaster.prepare(TEXT, options=broadcaster.Options(format="wav"))
+    with pytest.raises(ValueError, match=r"give sys\.stdout\.buffer"):
+        broadcaster.render(prepared, Path("-"))  # was a file named '-'
+    with pytest.raises(TypeError, match="story must be an int, not str"):
+        broadcaster.preview(prepared, None, story="1")
+    with pytest.raises(TypeError, match="speaker must be a str, not int"):
+        broadcaster.preview(prepared, None, speaker=1)
     closed = io.BytesIO()
     closed.close()
     with pytest.raises(ValueError, match="closed file object"):
