@@ -72,7 +72,9 @@ def __getattr__(name: str) -> object:
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+    """The public names and the module's dunders; not this file's own imports and helpers
+    (``dir(broadcaster)`` listed ``importlib``, ``os``, ``sys``, ``types``, ``_Package``)."""
+    return sorted({*__all__, *(name for name in globals() if name.startswith("__"))})
 
 
 class _Package(types.ModuleType):
