@@ -7,7 +7,6 @@ Every stage lives in its own module; this one only calls them in order. Its
 
 from __future__ import annotations
 
-import hashlib
 import io
 import shutil
 import time
@@ -391,18 +390,6 @@ def synthesize(
         previous = segment
 
 
-def tags_for(bulletin: Bulletin) -> export.Tags:
-    """Tags: title, station as artist, date, genre Speech, the source in the comment."""
-    source = Path(bulletin.source).name if bulletin.source else "unknown"
-    source = "standard input" if source == STDIN else source
-    return export.Tags(
-        bulletin.display_title(),
-        bulletin.station,
-        bulletin.date,
-        f"Rendered by broadcaster from {source}",
-    )
-
-
 def _render_file(prepared: Prepared, engine: Engine | None, output: Path) -> Rendered:
     """The whole bulletin to the file ``output``, and its sidecars."""
     options = prepared.options
@@ -416,7 +403,7 @@ def _render_file(prepared: Prepared, engine: Engine | None, output: Path) -> Ren
             "true_peak_dbtp": round(made.loudness.true_peak_dbtp, 2),
             "codec_makeup_lu": round(made.makeup_lu, 2),
         }
-        audio = _audio(made, staged.temporary(output))
+        audio = sidecars.audio_entry(output.name, made.encoding, staged.temporary(output))
         texts = sidecars.texts(prepared.bulletin, made.timeline, loud, audio)
         written = sidecars.write(staged, output, options.sidecars, texts)
     return replace(made, sidecars=written)
@@ -472,11 +459,11 @@ def _produce(
         )
         probe = export.CodecProbe(sound, enc)
         stack.callback(probe.close)
-        tags = tags_for(prepared.bulletin)
+        tags = export.tags_for(prepared.bulletin)
         with export.encoded(output, mix.RATE, enc, tags, staged) as encoder:
             mixer = mix.Mixer(sound, encoder.write, framed, probe.loss)
             timeline = mixer.run(probe.watch(made), story_titles(prepared.bulletin))
-            encoder.chapters = chapters(timeline) if framed else []
+            encoder.chapters = export.chapters(timeline) if framed else []
     return Rendered(
         output,
         timeline.duration,
@@ -487,19 +474,6 @@ def _produce(
         enc,
         mixer.makeup_db,
     )
-
-
-def _audio(made: Rendered, path: Path) -> dict:
-    """The manifest's description of the audio file, which is at ``path`` for now: its
-    size and hash tell a reader whether the file beside the manifest is that one."""
-    enc = made.encoding
-    digest = hashlib.sha256()
-    with open(path, "rb") as audio:
-        while block := audio.read(1 << 20):
-            digest.update(block)
-    return {"file": made.path.name, "format": enc.format.name, "sample_rate": enc.rate,
-            "channels": enc.channels, "bitrate": enc.bitrate, "bytes": path.stat().st_size,
-            "sha256": digest.hexdigest()}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -525,11 +499,3 @@ def audition(engine: Engine, text: str, folder: Path, voices: Path | None) -> li
         made = _preview_file(prepared, engine, {1}, folder / f"{profile.name}.mp3")
         clips.append(Audition(profile.name, made.path, made.duration_s))
     return clips
-
-
-def chapters(timeline: mix.Timeline) -> list[export.Chapter]:
-    """One chapter per story, tiling the programme."""
-    return [
-        export.Chapter(s.title or f"Story {s.index}", round(s.start * 1000), round(s.end * 1000))
-        for s in timeline.stories
-    ]

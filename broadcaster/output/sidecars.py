@@ -3,6 +3,7 @@ rundown page."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from broadcaster.dialects.reading import STDIN
 from broadcaster.errors import ExportError
 from broadcaster.output import files, page
 from broadcaster.output.captions import captions
-from broadcaster.output.export import clock
+from broadcaster.output.export import Encoding, clock
 from broadcaster.script import Bulletin
 from broadcaster.sound.mix import Timeline
 
@@ -160,3 +161,16 @@ def _described(manifest: Path) -> str | None:
     """The audio file a manifest describes, if ``manifest`` is one of ours."""
     found = read_manifest(manifest)
     return found["audio"]["file"] if found else None
+
+
+def audio_entry(name: str, enc: Encoding, path: Path) -> dict:
+    """The manifest's description of the audio file ``name``, which is at ``path`` for
+    now: its size and hash tell a reader whether the file beside the manifest is that
+    one."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as audio:
+        while block := audio.read(1 << 20):
+            digest.update(block)
+    return {"file": name, "format": enc.format.name, "sample_rate": enc.rate,
+            "channels": enc.channels, "bitrate": enc.bitrate, "bytes": path.stat().st_size,
+            "sha256": digest.hexdigest()}  # fmt: skip
