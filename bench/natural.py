@@ -40,6 +40,7 @@ audio = [session.run(None, {
     "style": styles[n].reshape(1, 256),
     "speed": np.array([speed], dtype=np.float32),
 })[0].reshape(-1) for n, (ids, speed) in enumerate(job["calls"])]
+# Its own int16 conversion: the floor imports nothing of ours.
 pcm = (np.clip(np.concatenate(audio), -1, 1) * 32767).astype("<i2").tobytes()
 subprocess.run([ffmpeg, "-v", "error", "-y", "-f", "s16le", "-ar", "24000", "-ac", "1",
                 "-i", "pipe:0", *codec_args.split(), output], input=pcm, check=True)

@@ -14,11 +14,16 @@ itself. Every function takes the source first, then the output, then keywords: `
 (an :class:`Options`; a :class:`Prepared` bulletin keeps its own) and ``engine`` (None:
 ``broadcaster.engines.Router()``, which reads each voice with its engine; every clip is
 synthesised through this one object). Failures the user can act on raise
-:class:`BroadcasterError` subclasses, with the command line's one-line messages.
+:class:`BroadcasterError` subclasses, with the command line's one-line messages; mistakes
+in the call (a one-line ``str`` that names a file, a wrong type, a closed file object)
+raise TypeError or ValueError before any synthesis.
 
 The names load on first use (PEP 562), so ``broadcaster --version`` imports none of the
-audio stack. ``broadcaster.render`` is the function; the module of that name is reached
-with ``from broadcaster.render import ...``.
+audio stack. ``broadcaster.render`` is the function, and so is what ``import
+broadcaster.render as r`` binds (Python takes ``r`` from the package's attribute); the
+module of that name is reached with ``from broadcaster.render import ...`` or
+``sys.modules["broadcaster.render"]`` (``mock.patch("broadcaster.render.X")`` finds it too;
+pytest's ``monkeypatch.setattr("broadcaster.render.X", ...)`` does not: give it the module).
 """
 
 import importlib
@@ -59,16 +64,17 @@ __all__ = [*_HOMES]
 
 
 def __getattr__(name: str) -> object:
-    """A public name, imported from its module on first use."""
+    """A public name, imported from its module on first use and looked up there each time
+    (not kept here: after ``importlib.reload`` of its module, the name is the new one)."""
     if name not in _HOMES:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(_HOMES[name]), name)
-    globals()[name] = value
-    return value
+    return getattr(importlib.import_module(_HOMES[name]), name)
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+    """The public names and the module's dunders; not this file's own imports and helpers
+    (``dir(broadcaster)`` listed ``importlib``, ``os``, ``sys``, ``types``, ``_Package``)."""
+    return sorted({*__all__, *(name for name in globals() if name.startswith("__"))})
 
 
 class _Package(types.ModuleType):

@@ -2,8 +2,8 @@
 conversion between float samples and PCM.
 
 pydub warns "Couldn't find ffmpeg or avconv" at import time when ffmpeg is not on
-PATH, even though WAV in and out needs no ffmpeg (we run ffmpeg ourselves in
-export.py). Setting ``AudioSegment.converter`` later does not silence it.
+PATH, even though WAV in and out needs no ffmpeg (we run ffmpeg ourselves through
+ffmpeg.py). Setting ``AudioSegment.converter`` later does not silence it.
 
 Float samples are in [-1, 1]; a ``width``-byte integer sample is the float times
 2 ** (8 * width - 1), rounded half to even and clipped to the integer's range (so 1.0

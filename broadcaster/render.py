@@ -7,7 +7,7 @@ Every stage lives in its own module; this one only calls them in order. Its
 
 from __future__ import annotations
 
-import hashlib
+import io
 import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -19,9 +19,10 @@ from typing import BinaryIO
 import numpy as np
 
 from broadcaster import dialects
-from broadcaster.audio import AudioSegment, samples_of
+from broadcaster.audio import AudioSegment
 from broadcaster.cast import gender
 from broadcaster.cast.casting import (
+    CASTS,
     VoiceProfile,
     cast,
     default_voices_dir,
@@ -36,7 +37,7 @@ from broadcaster.engines import Engine, Router
 from broadcaster.engines.ahead import ahead
 from broadcaster.errors import ExportError, InputError
 from broadcaster.output import export, files, sidecars
-from broadcaster.script import Bulletin, Segment, Story, section_title
+from broadcaster.script import ROLES, Bulletin, Segment, Story, section_title
 from broadcaster.sound import loudness, mix
 from broadcaster.sound.music import Music, sound_for
 from broadcaster.text.characters import printable, readable
@@ -97,7 +98,31 @@ class Options:
     sidecars: tuple[str, ...] = sidecars.KINDS
     """Which sidecars (:data:`sidecars.KINDS`) to write next to the audio."""
     cast: str = "default"
-    """Packaged cast to use when ``voices`` is None: ``default`` (eSpeak) or ``neural``."""
+    """Packaged cast to use when ``voices`` is None: ``default`` (eSpeak), ``neural``
+    (Piper) or ``natural`` (Kokoro)."""
+
+    def __post_init__(self) -> None:
+        """Programming mistakes refused at once, not deep in a render (the command line
+        checks its options before it makes these): a TypeError for a value of the wrong
+        type, a ValueError for an unknown sidecar, cast or role."""
+        if self.cast not in CASTS:
+            raise ValueError(f"unknown cast {self.cast!r}: choose from {', '.join(CASTS)}")
+        roles = [role for role in self.overrides if role not in ROLES]
+        if roles:
+            raise ValueError(
+                f"overrides for unknown roles {', '.join(map(repr, roles))}: "
+                f"the roles are {', '.join(ROLES)}"
+            )
+        if self.voices is not None and not isinstance(self.voices, Path):
+            raise TypeError(f"voices must be a Path or None, not {type(self.voices).__name__}")
+        if isinstance(self.sidecars, str):
+            raise TypeError(f"sidecars must be a tuple of {', '.join(sidecars.KINDS)}, not a str")
+        unknown = [kind for kind in self.sidecars if kind not in sidecars.KINDS]
+        if unknown:
+            raise ValueError(
+                f"unknown sidecars {', '.join(map(str, unknown))}: "
+                f"choose from {', '.join(sidecars.KINDS)}"
+            )
 
 
 @dataclass(frozen=True)
@@ -147,11 +172,18 @@ def parse(
 ) -> Bulletin:
     """The transcript ``source`` as a Bulletin: a Path is a file (``Path("-")``: standard
     input, decoded as ``encoding``, else detected); a str is the transcript's text itself
-    (already decoded: ``encoding`` does not apply).
+    (already decoded: ``encoding`` does not apply; a str of one line that names a file
+    is a ValueError: a path given as a str by mistake would be read as a one-line prose
+    bulletin saying the file's name).
     Read as ``dialect`` (None: detected), ``[pause]`` markers split out."""
     if isinstance(source, Path):
         text, name = read_transcript(source, encoding), str(source)
     elif isinstance(source, str):
+        if _names_a_file(source):
+            raise ValueError(
+                f"{source!r} is a str, which is the transcript's text; "
+                f"for the file, give Path({source!r})"
+            )
         text, name = normalised(source, "the transcript"), None
     else:
         raise TypeError(f"source must be a Path or a str, not {type(source).__name__}")
@@ -161,12 +193,24 @@ def parse(
     return pauses.split(replace(bulletin, source=name))
 
 
+def _names_a_file(text: str) -> bool:
+    """Whether ``text``, one line, is the path of an existing file."""
+    if "\n" in text:
+        return False
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):  # too long a name (ENAMETOOLONG), a NUL in it
+        return False
+
+
 def prepare(
     source: Path | str, *, options: Options | None = None, engine: Engine | None = None
 ) -> Prepared:
     """Everything short of synthesis (what ``inspect`` shows): ``source`` (as
     :func:`parse` takes it) parsed, cast with the voices ``engine`` offers (None: the
     :class:`~broadcaster.engines.Router`) and made speakable, kept with ``options``."""
+    if options is not None and not isinstance(options, Options):
+        raise TypeError(f"options must be an Options or None, not {type(options).__name__}")
     options = options or Options()
     engine = engine or Router()
     bulletin = parse(source, dialect=options.dialect, encoding=options.encoding)
@@ -213,6 +257,11 @@ def preview(
     the bulletin's length."""
     if sum(x is not None for x in (section, story, speaker)) != 1:
         raise TypeError("give exactly one of section, story, speaker")
+    for name, value, kind, what in (("section", section, int, "an int"),
+                                    ("story", story, int, "an int"),
+                                    ("speaker", speaker, str, "a str")):  # fmt: skip
+        if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
+            raise TypeError(f"{name} must be {what}, not {type(value).__name__}")
     prepared = _prepared(source, options, engine)
     chosen = prepared.bulletin.select(section, story, speaker)
     return _delivered(
@@ -237,11 +286,11 @@ def _delivered(
     """``make`` run for ``output``: a Path as it is; a file object or memory (None)
     through a scratch file, copied into the object or read back by pydub."""
     if isinstance(output, Path):
+        if str(output) == STDIN:  # a source's standard input, but no output's standard output
+            raise ValueError("Path('-') is not standard output here: give sys.stdout.buffer")
         return make(output, prepared)
-    if output is not None and not hasattr(output, "write"):
-        raise TypeError(
-            f"output must be a Path, a binary file object or None, not {type(output).__name__}"
-        )
+    if output is not None:
+        _check_writable(output)
     options = prepared.options
     fmt = IN_MEMORY if output is None else options.format
     if fmt is None:
@@ -258,6 +307,19 @@ def _delivered(
         with open(made.path, "rb") as audio:
             shutil.copyfileobj(audio, output)
     return replace(made, path=None)
+
+
+def _check_writable(output: BinaryIO) -> None:
+    """Refuse, before any synthesis, a file object the render could not be written to."""
+    if not hasattr(output, "write") or isinstance(output, io.TextIOBase):
+        raise TypeError(
+            f"output must be a Path, a binary file object or None, not {type(output).__name__}"
+        )
+    if getattr(output, "closed", False):
+        raise ValueError("output is a closed file object")
+    writable = getattr(output, "writable", None)
+    if writable is not None and not writable():
+        raise ValueError("output is a file object not open for writing")
 
 
 def story_titles(bulletin: Bulletin) -> list[str]:
@@ -283,32 +345,6 @@ def check_length(bulletin: Bulletin) -> None:
             f"{pauses_said}, about {hours:.0f} hours",
             f"split it; one bulletin holds up to about {MAX_HOURS:.0f} hours, pauses included",
         )
-
-
-def check_outputs(source: str | None, output: Path, kinds: tuple[str, ...]) -> None:
-    """Refuse, before any synthesis, outputs that would destroy something: the transcript
-    itself, the audio by one of its own sidecars, another audio file's sidecars."""
-    beside = sidecars.paths(output, kinds)
-    if output in beside:
-        raise ExportError(
-            f"{output} would be overwritten by its own {output.suffix} sidecar",
-            "give the audio file an audio extension such as .mp3",
-        )
-    if source and source != STDIN:
-        files.refuse_overwriting(Path(source), [output, *beside])
-    owner = _described(output.with_suffix(".json")) if kinds else None
-    if owner and owner != output.name and (output.parent / owner).exists():
-        raise ExportError(
-            f"the sidecars beside {output} are {output.parent / owner}'s: "
-            "rendering would replace them",
-            "give this render another name (-o; in a batch, --name), or --sidecars none",
-        )
-
-
-def _described(manifest: Path) -> str | None:
-    """The audio file a manifest describes, if ``manifest`` is one of ours."""
-    found = sidecars.read_manifest(manifest)
-    return found["audio"]["file"] if found else None
 
 
 def synthesize(
@@ -337,7 +373,7 @@ def synthesize(
         part: list[tuple[str, np.ndarray]] = []
         held, count = 0, 0
         for index, (utterance, caption) in enumerate(zip(said, captions, strict=True)):
-            clip = mix.trimmed(_samples(engine.synthesize(utterance, delivery, label)))
+            clip = mix.sentence_samples(engine.synthesize(utterance, delivery, label))
             if clip.size:
                 part.append((caption, clip))
                 held += clip.size
@@ -348,30 +384,11 @@ def synthesize(
         previous = segment
 
 
-def _samples(clip) -> np.ndarray:
-    """A clip as float samples at the programme's rate."""
-    if clip.frame_rate != mix.RATE:
-        clip = clip.set_frame_rate(mix.RATE)
-    return samples_of(clip)
-
-
-def tags_for(bulletin: Bulletin) -> export.Tags:
-    """Tags: title, station as artist, date, genre Speech, the source in the comment."""
-    source = Path(bulletin.source).name if bulletin.source else "unknown"
-    source = "standard input" if source == STDIN else source
-    return export.Tags(
-        bulletin.display_title(),
-        bulletin.station,
-        bulletin.date,
-        f"Rendered by broadcaster from {source}",
-    )
-
-
 def _render_file(prepared: Prepared, engine: Engine | None, output: Path) -> Rendered:
     """The whole bulletin to the file ``output``, and its sidecars."""
     options = prepared.options
     check_length(prepared.bulletin)
-    check_outputs(prepared.bulletin.source, output, options.sidecars)
+    sidecars.check_outputs(prepared.bulletin.source, output, options.sidecars)
     with _staged(output) as staged:
         made = _produce(prepared, engine, output, None, True, staged)
         loud = {
@@ -380,7 +397,7 @@ def _render_file(prepared: Prepared, engine: Engine | None, output: Path) -> Ren
             "true_peak_dbtp": round(made.loudness.true_peak_dbtp, 2),
             "codec_makeup_lu": round(made.makeup_lu, 2),
         }
-        audio = _audio(made, staged.temporary(output))
+        audio = sidecars.audio_entry(output.name, made.encoding, staged.temporary(output))
         texts = sidecars.texts(prepared.bulletin, made.timeline, loud, audio)
         written = sidecars.write(staged, output, options.sidecars, texts)
     return replace(made, sidecars=written)
@@ -399,7 +416,7 @@ def _preview_file(
     prepared: Prepared, engine: Engine | None, chosen: set[int], output: Path
 ) -> Rendered:
     """Only the ``chosen`` sections (1-based segment numbers) to the file ``output``."""
-    check_outputs(prepared.bulletin.source, output, ())
+    sidecars.check_outputs(prepared.bulletin.source, output, ())
     with _staged(output) as staged:
         return _produce(prepared, engine, output, chosen, False, staged)
 
@@ -436,11 +453,11 @@ def _produce(
         )
         probe = export.CodecProbe(sound, enc)
         stack.callback(probe.close)
-        tags = tags_for(prepared.bulletin)
+        tags = export.tags_for(prepared.bulletin)
         with export.encoded(output, mix.RATE, enc, tags, staged) as encoder:
             mixer = mix.Mixer(sound, encoder.write, framed, probe.loss)
             timeline = mixer.run(probe.watch(made), story_titles(prepared.bulletin))
-            encoder.chapters = chapters(timeline) if framed else []
+            encoder.chapters = export.chapters(timeline) if framed else []
     return Rendered(
         output,
         timeline.duration,
@@ -451,19 +468,6 @@ def _produce(
         enc,
         mixer.makeup_db,
     )
-
-
-def _audio(made: Rendered, path: Path) -> dict:
-    """The manifest's description of the audio file, which is at ``path`` for now: its
-    size and hash tell a reader whether the file beside the manifest is that one."""
-    enc = made.encoding
-    digest = hashlib.sha256()
-    with open(path, "rb") as audio:
-        while block := audio.read(1 << 20):
-            digest.update(block)
-    return {"file": made.path.name, "format": enc.format.name, "sample_rate": enc.rate,
-            "channels": enc.channels, "bitrate": enc.bitrate, "bytes": path.stat().st_size,
-            "sha256": digest.hexdigest()}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -489,11 +493,3 @@ def audition(engine: Engine, text: str, folder: Path, voices: Path | None) -> li
         made = _preview_file(prepared, engine, {1}, folder / f"{profile.name}.mp3")
         clips.append(Audition(profile.name, made.path, made.duration_s))
     return clips
-
-
-def chapters(timeline: mix.Timeline) -> list[export.Chapter]:
-    """One chapter per story, tiling the programme."""
-    return [
-        export.Chapter(s.title or f"Story {s.index}", round(s.start * 1000), round(s.end * 1000))
-        for s in timeline.stories
-    ]

@@ -80,10 +80,15 @@ def test_import_loads_the_names_on_first_use_and_render_stays_the_function(tmp_p
 import json, sys
 import broadcaster
 assert "numpy" not in sys.modules and "broadcaster.render" not in sys.modules
-assert set(broadcaster.__all__) <= set(dir(broadcaster))
+public = [name for name in dir(broadcaster) if not name.startswith("__")]
+assert public == sorted(broadcaster.__all__) and "__version__" in dir(broadcaster)
 import broadcaster.render
 from broadcaster.render import Options
 assert callable(broadcaster.render) and broadcaster.Options is Options
+import importlib, pickle
+module = importlib.reload(sys.modules["broadcaster.render"])
+assert broadcaster.render is module.render and broadcaster.Options is module.Options
+assert pickle.loads(pickle.dumps(broadcaster.render)) is module.render
 try:
     broadcaster.nothing
 except AttributeError as exc:
@@ -143,6 +148,45 @@ def test_a_prepared_bulletin_keeps_its_options(tmp_path):
     with pytest.raises(TypeError, match="exactly one of section, story, speaker"):
         broadcaster.preview(prepared, tmp_path / "x.mp3", section=1, story=1)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_programming_mistakes_are_refused_before_any_synthesis(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "news.txt").write_text(TEXT, encoding="utf-8")
+    with pytest.raises(ValueError, match=r"for the file, give Path\('news.txt'\)"):
+        broadcaster.parse("news.txt")
+    with pytest.warns(UserWarning, match="plain prose"):  # too long for a name: the text
+        assert broadcaster.parse("x" * 5000).segments()[0][1].text == "x" * 5000
+    with pytest.raises(TypeError, match="options must be an Options or None, not dict"):
+        broadcaster.prepare(TEXT, options={"music": False})
+    with pytest.raises(TypeError, match="voices must be a Path or None, not str"):
+        broadcaster.Options(voices="voices")
+    with pytest.raises(TypeError, match="not a str"):
+        broadcaster.Options(sidecars="json")
+    with pytest.raises(ValueError, match="unknown sidecars txt: choose from vtt"):
+        broadcaster.Options(sidecars=("json", "txt"))
+    with pytest.raises(ValueError, match="unknown cast 'nueral': choose from default"):
+        broadcaster.Options(cast="nueral")
+    with pytest.raises(ValueError, match="unknown roles 'host': the roles are anchor"):
+        broadcaster.Options(overrides={"host": "en-us"})  # was a bare StopIteration
+    prepared = broadcaster.prepare(TEXT, options=broadcaster.Options(format="wav"))
+    with pytest.raises(ValueError, match=r"give sys\.stdout\.buffer"):
+        broadcaster.render(prepared, Path("-"))  # was a file named '-'
+    with pytest.raises(TypeError, match="story must be an int, not str"):
+        broadcaster.preview(prepared, None, story="1")
+    with pytest.raises(TypeError, match="speaker must be a str, not int"):
+        broadcaster.preview(prepared, None, speaker=1)
+    closed = io.BytesIO()
+    closed.close()
+    with pytest.raises(ValueError, match="closed file object"):
+        broadcaster.render(prepared, closed)
+    binary = "a binary file object or None, not TextIOWrapper"
+    with open(tmp_path / "news.txt", "rb") as reader, pytest.raises(ValueError, match="not open"):
+        broadcaster.render(prepared, reader)
+    with open(tmp_path / "text.txt", "w") as text_file, pytest.raises(TypeError, match=binary):
+        broadcaster.render(prepared, text_file)
+    assert (tmp_path / "text.txt").read_bytes() == b""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["news.txt", "text.txt"]
 
 
 @pytest.mark.parametrize(

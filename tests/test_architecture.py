@@ -13,7 +13,7 @@ import pytest
 from tests.helpers.paths import ROOT
 
 ORDER = (
-    ("script", "errors", "audio", "dirs", "tomlfile", "ffmpeg"),
+    ("script", "errors", "audio", "dirs", "tomlfile", "ffmpeg", "atomic"),
     ("dialects",),
     ("text",),
     ("engines",),

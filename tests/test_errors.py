@@ -180,6 +180,7 @@ def test_no_ffmpeg_anywhere(tmp_path):
         (["render", str(KBS), "--sidecars", "vtt,pdf"], "pdf: choose from vtt, srt, json, html"),
         (["preview", str(KBS)], "give exactly one of --section, --story, --speaker"),
         (["preview", str(KBS), "--section", "1", "--story", "1"], "give exactly one of"),
+        (["preview", str(KBS), "--story", "1", "-o", "-"], "-o - (standard output) is render's"),
     ],
 )
 def test_usage_errors_exit_2(args, says):

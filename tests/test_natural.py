@@ -207,7 +207,9 @@ def in_pairs(work, items: list[str]) -> dict:
 def prepared(engine):
     """Every shipped example parsed and cast with the natural cast: name -> Prepared."""
     options = Options(cast="natural")
-    return {s.stem: prepare(s, options=options, engine=engine) for s in sorted(EXAMPLES.glob("*.txt"))}
+    return {
+        s.stem: prepare(s, options=options, engine=engine) for s in sorted(EXAMPLES.glob("*.txt"))
+    }
 
 
 @pytest.fixture(scope="session")

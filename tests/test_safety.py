@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from broadcaster import atomic
 from broadcaster.ffmpeg import find_ffmpeg
 from broadcaster.output import files
 from tests.helpers.cli import check_failure, invoke, run_cli
@@ -397,9 +398,9 @@ def test_a_kill_at_any_instant_leaves_one_whole_set_once_swept(tmp_path):
 KILLED_ALONE = """
 import os, signal, sys
 from pathlib import Path
-from broadcaster.output import files
+from broadcaster.atomic import replacing
 
-with files.replacing(Path(sys.argv[1])) as path:
+with replacing(Path(sys.argv[1])) as path:
     path.write_text("half of today's report")
     os.kill(os.getpid(), signal.SIGKILL)
 """
@@ -410,7 +411,7 @@ def test_a_file_written_alone_is_yesterdays_or_todays(tmp_path):
     leaves yesterday's file, and what a kill left is the next sweep's to remove."""
     target = tmp_path / "report.json"
     target.write_text("yesterday's report")
-    with pytest.raises(RuntimeError), files.replacing(target) as path:
+    with pytest.raises(RuntimeError), atomic.replacing(target) as path:
         path.write_text("half of today's report")
         raise RuntimeError("failed while writing")
     assert listing(tmp_path) == {"report.json": b"yesterday's report"}
@@ -419,7 +420,7 @@ def test_a_file_written_alone_is_yesterdays_or_todays(tmp_path):
     assert len(listing(tmp_path)) == 2
     files.sweep(tmp_path, time.time())
     assert listing(tmp_path) == {"report.json": b"yesterday's report"}
-    files.write_atomic(target, b"today's report")
+    atomic.write_atomic(target, b"today's report")
     assert listing(tmp_path) == {"report.json": b"today's report"}
     mask = os.umask(0o022)
     os.umask(mask)

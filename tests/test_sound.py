@@ -190,13 +190,12 @@ def test_the_mixer_keeps_every_sample_of_clips_pauses_stings_and_bed(engine):
     """pydub's silent() counts float milliseconds (700 ms came out a sample short) and its
     overlay() re-slices to whole milliseconds (a bed cost 2 samples): the programme is as
     long as its clips, pauses and stings, sample for sample."""
-    from broadcaster.audio import samples_of
     from broadcaster.engines import Delivery
     from broadcaster.sound import mix
     from broadcaster.sound.music import generated
 
     def clip(text: str) -> tuple[str, np.ndarray]:
-        return text, mix.trimmed(samples_of(engine.synthesize(text, Delivery("en-us"), "t")))
+        return text, mix.sentence_samples(engine.synthesize(text, Delivery("en-us"), "t"))
 
     def ms(value: int) -> int:
         return mix.RATE * value // 1000

@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from broadcaster import __version__
+from broadcaster.atomic import PART, write_atomic
 from broadcaster.audio import AudioSegment
 from broadcaster.engines import Delivery, Engine, EngineInfo, EngineVoice
 from broadcaster.errors import BatchError
-from broadcaster.output.files import PART, alive, write_atomic
+from broadcaster.output.files import alive
 
 MAGIC = b"BCLIP\x00\x02\x00"
 HEADER = struct.Struct("<8sIHHQ32s")

@@ -15,9 +15,9 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import mutagen
 
+from broadcaster.atomic import write_atomic
 from broadcaster.batch import index
 from broadcaster.errors import BatchError
-from broadcaster.output.files import write_atomic
 from broadcaster.output.sidecars import read_manifest
 
 FEED = "feed.xml"

@@ -10,8 +10,8 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
+from broadcaster.atomic import write_atomic
 from broadcaster.errors import BatchError
-from broadcaster.output.files import write_atomic
 from broadcaster.output.page import BASE_STYLE, GENERATOR, clock, document
 from broadcaster.output.sidecars import read_manifest
 

@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from broadcaster import dialects
+from broadcaster.atomic import write_atomic
 from broadcaster.batch import cache, feed, state
 from broadcaster.batch.index import write_index
 from broadcaster.batch.naming import Template
@@ -27,7 +28,8 @@ from broadcaster.batch.worker import Outcome, Task
 from broadcaster.dialects.reading import read_transcript
 from broadcaster.errors import BatchError, BroadcasterError
 from broadcaster.output import files
-from broadcaster.render import Options, check_outputs
+from broadcaster.output.sidecars import check_outputs
+from broadcaster.render import Options
 
 POLL_S = 0.25
 """How often the loop looks for a stop request while workers are busy."""
@@ -317,7 +319,7 @@ def write_report(path: Path, summary: Summary) -> None:
     }
     try:
         text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-        files.write_atomic(path, text.encode())
+        write_atomic(path, text.encode())
     except OSError as exc:
         raise BatchError(f"cannot write the report {path}: {exc.strerror}") from None
 

@@ -16,9 +16,9 @@ from dataclasses import fields, is_dataclass
 from pathlib import Path
 
 from broadcaster import __version__
+from broadcaster.atomic import write_atomic
 from broadcaster.cast.casting import default_voices_dir
 from broadcaster.errors import BatchError
-from broadcaster.output.files import write_atomic
 from broadcaster.render import Options
 
 STATE = ".broadcaster"

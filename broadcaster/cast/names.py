@@ -9,14 +9,13 @@ atomically and keyed by the dataset's version; every later lookup is a query.
 from __future__ import annotations
 
 import gzip
-import os
 import pickle
 import sqlite3
-import tempfile
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
+from broadcaster.atomic import replacing
 from broadcaster.dirs import cache_dir
 
 PACKAGE = "names-dataset"
@@ -45,18 +44,11 @@ def _build(path: Path) -> None:
         names = pickle.load(f)  # the package's own data file, as it loads it itself
     rows = [(name, share) for name, info in names.items() if (share := _share(info)) is not None]
     path.parent.mkdir(parents=True, exist_ok=True)
-    # Not output.files.replacing: cast/ is to the left of output/ and cannot import it.
-    fd, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    os.close(fd)
-    try:
+    with replacing(path) as partial:
         with sqlite3.connect(partial) as db:
             db.execute("CREATE TABLE names (name TEXT PRIMARY KEY, female REAL)")
             db.executemany("INSERT OR REPLACE INTO names VALUES (?, ?)", rows)
         db.close()
-        os.replace(partial, path)
-    finally:
-        if os.path.exists(partial):
-            os.unlink(partial)
 
 
 def _share(info: dict) -> float | None:

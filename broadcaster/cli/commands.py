@@ -282,6 +282,8 @@ def preview(
     """Render one section, story or speaker of SCRIPT to hear it quickly."""
     if sum(x is not None for x in (section, story, speaker)) != 1:
         raise click.UsageError("give exactly one of --section, --story, --speaker")
+    if output == Path("-"):  # it wrote a file named '-'
+        raise click.UsageError("preview writes a file; -o - (standard output) is render's")
     options = options_from(sound, voices, dialect, encoding, overrides, cast)
     prepared = broadcaster.prepare(script, options=options)
     chosen = prepared.bulletin.select(section, story, speaker)

@@ -20,8 +20,10 @@ import numpy as np
 
 from broadcaster import ffmpeg
 from broadcaster.audio import pcm
+from broadcaster.dialects.reading import STDIN
 from broadcaster.errors import ExportError
 from broadcaster.output import files
+from broadcaster.script import Bulletin
 from broadcaster.sound import loudness, mix
 
 BITRATE = re.compile(r"^(\d{1,3})k$")
@@ -468,3 +470,23 @@ def clock(ms: int, separator: str) -> str:
     minutes, rest = divmod(rest, 60_000)
     seconds, millis = divmod(rest, 1000)
     return f"{hours:02d}:{minutes:02d}:{seconds:02d}{separator}{millis:03d}"
+
+
+def tags_for(bulletin: Bulletin) -> Tags:
+    """Tags: title, station as artist, date, genre Speech, the source in the comment."""
+    source = Path(bulletin.source).name if bulletin.source else "unknown"
+    source = "standard input" if source == STDIN else source
+    return Tags(
+        bulletin.display_title(),
+        bulletin.station,
+        bulletin.date,
+        f"Rendered by broadcaster from {source}",
+    )
+
+
+def chapters(timeline: mix.Timeline) -> list[Chapter]:
+    """One chapter per story, tiling the programme."""
+    return [
+        Chapter(s.title or f"Story {s.index}", round(s.start * 1000), round(s.end * 1000))
+        for s in timeline.stories
+    ]

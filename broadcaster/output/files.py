@@ -8,8 +8,9 @@ at any instant leaves the previous files, the new ones, or a journal: the next r
 batch into that folder makes the renames the journal lists (every temporary it names was
 complete before it was written) and removes what killed renders left half-written.
 
-A file written alone (a batch's report, stamps and feed, a cached clip) goes the same way
-without a journal: :func:`replacing` and :func:`write_atomic`.
+A file written alone (a batch's report, stamps and feed, a cached clip, the first-names
+index) goes the same way without a journal: :mod:`broadcaster.atomic`, whose temporaries'
+names these are.
 """
 
 from __future__ import annotations
@@ -17,25 +18,18 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 import shutil
 import stat
-import string
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from broadcaster.atomic import OURS, PART, temporary
 from broadcaster.errors import DISK_FULL, DISK_FULL_HINT, ExportError
 
-PART = ".part"
-"""The suffix of every temporary file written here."""
-NAME_CHARS = string.ascii_lowercase + string.digits + "_"
-"""What the eight random characters of a temporary's name are drawn from (as mkstemp's)."""
-OURS = r"\..+\.(?P<pid>\d+)-[a-z0-9_]{8}"
-"""``.NAME.PID-`` and eight random characters."""
 PARTIAL = re.compile(OURS + re.escape(PART))
-"""A temporary of :class:`FileSet` or :func:`replacing`."""
+"""A temporary of :class:`FileSet` or :func:`~broadcaster.atomic.replacing`."""
 JOURNAL = re.compile(OURS + r"\.set")
 """A journal of :class:`FileSet`."""
 SCRATCH = re.compile(r"broadcaster-(?:(?P<pid>\d+)-)?[a-z0-9_]{8}")
@@ -51,49 +45,15 @@ MAX_NAME = 230
 name must leave room for its temporaries (``.NAME.PID-XXXXXXXX.part``) and its sidecars'."""
 
 
-def _temporary(target: Path, suffix: str, folder: Path | None = None) -> Path:
-    """A new empty file in ``folder`` (default: beside ``target``), named for ``target``
-    and for this process, with the permissions any new file gets (0666 less the umask;
-    mkstemp's are 0600); raises OSError."""
-    while True:
-        tail = "".join(secrets.choice(NAME_CHARS) for _ in range(8))
-        path = (folder or target.parent) / f".{target.name}.{os.getpid()}-{tail}{suffix}"
-        try:
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-        except FileExistsError:  # one name in 37**8 is taken: draw another
-            continue
-        return path
-
-
 def _render_temporary(target: Path, suffix: str) -> Path:
-    """:func:`_temporary` beside ``target``, its failure an ExportError."""
+    """:func:`~broadcaster.atomic.temporary` beside ``target``, its failure an ExportError."""
     try:
-        return _temporary(target, suffix)
+        return temporary(target, suffix)
     except OSError as exc:
         raise ExportError(
             f"cannot write to folder {target.parent}: {exc.strerror}",
             "choose another output path with -o",
         ) from None
-
-
-@contextmanager
-def replacing(target: Path, folder: Path | None = None) -> Iterator[Path]:
-    """A temporary to write in the block (in ``folder``, default beside ``target``; on
-    ``target``'s file system), renamed over ``target`` if the block succeeds and removed
-    if not: a reader sees the old file or the new one, never half of one, even after a
-    SIGKILL (the next :func:`sweep` removes the temporary). Raises OSError."""
-    path = _temporary(target, PART, folder)
-    try:
-        yield path
-        os.replace(path, target)
-    finally:
-        path.unlink(missing_ok=True)
-
-
-def write_atomic(target: Path, data: bytes, folder: Path | None = None) -> None:
-    """``data`` as ``target``, written through :func:`replacing`; raises OSError."""
-    with replacing(target, folder) as path:
-        path.write_bytes(data)
 
 
 class FileSet:

@@ -3,12 +3,15 @@ rundown page."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
+from broadcaster.dialects.reading import STDIN
+from broadcaster.errors import ExportError
 from broadcaster.output import files, page
 from broadcaster.output.captions import captions
-from broadcaster.output.export import clock
+from broadcaster.output.export import Encoding, clock
 from broadcaster.script import Bulletin
 from broadcaster.sound.mix import Timeline
 
@@ -132,3 +135,42 @@ def texts(bulletin: Bulletin, timeline: Timeline, measured: dict, audio: dict) -
         "json": json.dumps(document, ensure_ascii=False, indent=2) + "\n",
         "html": page.page(document, captions),
     }
+
+
+def check_outputs(source: str | None, output: Path, kinds: tuple[str, ...]) -> None:
+    """Refuse, before any synthesis, outputs that would destroy something: the transcript
+    itself, the audio by one of its own sidecars, another audio file's sidecars."""
+    beside = paths(output, kinds)
+    if output in beside:
+        raise ExportError(
+            f"{output} would be overwritten by its own {output.suffix} sidecar",
+            "give the audio file an audio extension such as .mp3",
+        )
+    if source and source != STDIN:
+        files.refuse_overwriting(Path(source), [output, *beside])
+    owner = _described(output.with_suffix(".json")) if kinds else None
+    if owner and owner != output.name and (output.parent / owner).exists():
+        raise ExportError(
+            f"the sidecars beside {output} are {output.parent / owner}'s: "
+            "rendering would replace them",
+            "give this render another name (-o; in a batch, --name), or --sidecars none",
+        )
+
+
+def _described(manifest: Path) -> str | None:
+    """The audio file a manifest describes, if ``manifest`` is one of ours."""
+    found = read_manifest(manifest)
+    return found["audio"]["file"] if found else None
+
+
+def audio_entry(name: str, enc: Encoding, path: Path) -> dict:
+    """The manifest's description of the audio file ``name``, which is at ``path`` for
+    now: its size and hash tell a reader whether the file beside the manifest is that
+    one."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as audio:
+        while block := audio.read(1 << 20):
+            digest.update(block)
+    return {"file": name, "format": enc.format.name, "sample_rate": enc.rate,
+            "channels": enc.channels, "bitrate": enc.bitrate, "bytes": path.stat().st_size,
+            "sha256": digest.hexdigest()}  # fmt: skip

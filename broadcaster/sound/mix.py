@@ -427,6 +427,13 @@ def _silent(frames: int) -> AudioSegment:
     return silent(frames, RATE, WIDTH)
 
 
+def sentence_samples(clip: AudioSegment) -> np.ndarray:
+    """An engine's clip as float samples at :data:`RATE`, :func:`trimmed`."""
+    if clip.frame_rate != RATE:
+        clip = clip.set_frame_rate(RATE)
+    return trimmed(samples_of(clip))
+
+
 def trimmed(samples: np.ndarray, threshold: float = 1e-3, keep_s: float = 0.01) -> np.ndarray:
     """A clip without the silence the engine put around it (eSpeak adds ~30 ms before and
     ~350 ms after every call): pauses are the mixer's to set."""

@@ -18,7 +18,8 @@ LOWEST_HZ, HIGHEST_HZ = 60.0, 420.0
 
 
 def samples(pcm: bytes) -> np.ndarray:
-    """16-bit little-endian PCM as floats in [-1, 1)."""
+    """16-bit little-endian PCM as floats in [-1, 1). Not ``broadcaster.audio.samples_of``:
+    an independent reference, so a fault in the product's conversion shows in the tests."""
     return np.frombuffer(pcm, dtype="<i2").astype(np.float64) / 32768.0
 
 
@@ -62,10 +63,6 @@ def ebur128(path, ffmpeg: str | None = None) -> tuple[float, float]:
     """(integrated LUFS, true peak dBTP) of a file, measured by ffmpeg's ebur128 filter
     (``ffmpeg``, else the product's). Its per-frame lines go to the verbose level, which
     is not shown: Debian 12's ffmpeg 5.1 has no ``framelog=quiet`` (ENGINE-NOTES.md)."""
-    import subprocess
-
-    from broadcaster.ffmpeg import find_ffmpeg
-
     done = subprocess.run(
         [ffmpeg or find_ffmpeg(), "-hide_banner", "-nostats", "-i", str(path), "-af",
          "ebur128=peak=true:framelog=verbose", "-f", "null", "-"],
