@@ -140,6 +140,8 @@ class Prepared:
     """The cast folder it was cast from."""
     options: Options = Options()
     """The options it was prepared with, and is rendered with."""
+    engine: Engine | None = field(default=None, compare=False, repr=False)
+    """The engine it was cast with, which renders it unless another is given."""
 
 
 @dataclass(frozen=True)
@@ -223,7 +225,7 @@ def prepare(
     bulletin = readable(
         bulletin.map_segments(lambda s: replace(s, spoken=speakable(s.text, lexicon, s.voice)))
     )
-    return Prepared(bulletin, {p.name: p for p in profiles}, people, folder, options)
+    return Prepared(bulletin, {p.name: p for p in profiles}, people, folder, options, engine)
 
 
 def render(
@@ -234,10 +236,11 @@ def render(
     engine: Engine | None = None,
 ) -> Rendered:
     """The whole bulletin ``source`` (as :func:`prepare` takes it, or prepared) synthesised
-    by ``engine`` (None: the Router), mixed, levelled and encoded to ``output`` (see
-    :data:`Output`), the sidecars written beside a file; nothing is left at ``output``
-    unless it all succeeds."""
+    by ``engine`` (None: the one it was prepared with), mixed, levelled and encoded to
+    ``output`` (see :data:`Output`), the sidecars written beside a file; nothing is left
+    at ``output`` unless it all succeeds."""
     prepared = _prepared(source, options, engine)
+    engine = engine or prepared.engine
     return _delivered(output, prepared, lambda path, ready: _render_file(ready, engine, path))
 
 
@@ -263,6 +266,7 @@ def preview(
         if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
             raise TypeError(f"{name} must be {what}, not {type(value).__name__}")
     prepared = _prepared(source, options, engine)
+    engine = engine or prepared.engine
     chosen = prepared.bulletin.select(section, story, speaker)
     return _delivered(
         output, prepared, lambda path, ready: _preview_file(ready, engine, chosen, path)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import broadcaster
+from broadcaster.engines import Router
 from tests.helpers.audio import decode, ebur128
 from tests.helpers.cli import run_cli
 from tests.helpers.paths import ROOT
@@ -148,6 +149,27 @@ def test_a_prepared_bulletin_keeps_its_options(tmp_path):
     with pytest.raises(TypeError, match="exactly one of section, story, speaker"):
         broadcaster.preview(prepared, tmp_path / "x.mp3", section=1, story=1)
     assert list(tmp_path.iterdir()) == []
+
+
+class Counting(Router):
+    """The real engines, counting the clips asked of them."""
+
+    def __init__(self) -> None:
+        self.clips = 0
+
+    def synthesize(self, text, delivery, label):
+        self.clips += 1
+        return super().synthesize(text, delivery, label)
+
+
+def test_a_prepared_bulletin_keeps_its_engine(tmp_path):
+    engine = Counting()
+    prepared = broadcaster.prepare(TEXT, options=broadcaster.Options(music=False), engine=engine)
+    broadcaster.preview(prepared, tmp_path / "story.wav", story=2)
+    assert engine.clips == 1  # one sentence in story 2, read by the engine it was cast with
+    other = Counting()
+    broadcaster.preview(prepared, tmp_path / "story.wav", story=2, engine=other)
+    assert (engine.clips, other.clips) == (1, 1)
 
 
 def test_programming_mistakes_are_refused_before_any_synthesis(tmp_path, monkeypatch):
