@@ -8,6 +8,7 @@ Every stage lives in its own module; this one only calls them in order. Its
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -195,10 +196,20 @@ def parse(
     return pauses.split(replace(bulletin, source=name))
 
 
+EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}")
+"""A file name's extension, as ``.txt`` or ``.md``."""
+
+
 def _names_a_file(text: str) -> bool:
-    """Whether ``text``, one line, is the path of an existing file."""
+    """Whether ``text``, one line, is the path of an existing file, or one word that looks
+    like a path (a folder in it, or an extension: ``news.txt`` mistyped or not there yet),
+    which no transcript is."""
     if "\n" in text:
         return False
+    word = text.strip()
+    one_word = bool(word) and not any(c.isspace() for c in word)
+    if one_word and ("/" in word or EXTENSION.fullmatch(Path(word).suffix)):
+        return True
     try:
         return Path(text).is_file()
     except (OSError, ValueError):  # too long a name (ENAMETOOLONG), a NUL in it

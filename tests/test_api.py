@@ -177,6 +177,9 @@ def test_programming_mistakes_are_refused_before_any_synthesis(tmp_path, monkeyp
     (tmp_path / "news.txt").write_text(TEXT, encoding="utf-8")
     with pytest.raises(ValueError, match=r"for the file, give Path\('news.txt'\)"):
         broadcaster.parse("news.txt")
+    for missing in ("missing.txt", "folder/news", "~/news.md"):  # one word that is a path
+        with pytest.raises(ValueError, match=r"for the file, give Path\("):
+            broadcaster.render(missing, None)
     with pytest.warns(UserWarning, match="plain prose"):  # too long for a name: the text
         assert broadcaster.parse("x" * 5000).segments()[0][1].text == "x" * 5000
     with pytest.raises(TypeError, match="options must be an Options or None, not dict"):
