@@ -175,9 +175,9 @@ def parse(
 ) -> Bulletin:
     """The transcript ``source`` as a Bulletin: a Path is a file (``Path("-")``: standard
     input, decoded as ``encoding``, else detected); a str is the transcript's text itself
-    (already decoded: ``encoding`` does not apply; a str of one line that names a file
-    is a ValueError: a path given as a str by mistake would be read as a one-line prose
-    bulletin saying the file's name).
+    (already decoded: ``encoding`` does not apply; a one-line str that names a file, or
+    one word that looks like a path, is a ValueError: a path given as a str by mistake
+    would be read as a one-line prose bulletin saying the file's name).
     Read as ``dialect`` (None: detected), ``[pause]`` markers split out."""
     if isinstance(source, Path):
         text, name = read_transcript(source, encoding), str(source)
